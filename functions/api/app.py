@@ -1,0 +1,348 @@
+"""The JSON API: articles in and out, plus its OpenAPI description and /docs.
+
+Routes parse, call one logic function and shape the response. Errors are typed exceptions
+mapped to problem+json once, in the exception handlers at the bottom.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from contentfeed.config import get_settings
+from contentfeed.dal import Store
+from contentfeed.errors import ContentFeedError, FieldIssue, NotFound, StorageUnavailable
+from contentfeed.http.problem import from_error, problem
+from contentfeed.http.request import base_url, check_body
+from contentfeed.logic import articles as logic
+from contentfeed.logic.keys import is_valid_key
+from contentfeed.models import Article
+from contentfeed.models.api import ArticleId, ArticleIn, ArticleOut, ArticlePage, Problem
+from contentfeed.text import rfc3339
+
+logger = Logger()
+metrics = Metrics()
+app = APIGatewayRestResolver(enable_validation=True)
+app.enable_swagger(
+    path="/docs",
+    title="contentfeed API",
+    version="1.0.0",
+    description="Articles in over JSON; RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.",
+)
+
+JSON = "application/json"
+
+
+def _problem_response(description: str) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/problem+json": {"model": Problem}}}
+
+
+READ_ERRORS: dict[int, OpenAPIResponse] = {
+    400: _problem_response("Malformed request"),
+    422: _problem_response("Invalid parameters"),
+    503: _problem_response("Storage unavailable; retry after Retry-After seconds"),
+}
+WRITE_ERRORS: dict[int, OpenAPIResponse] = {
+    **READ_ERRORS,
+    401: _problem_response("Missing, wrong or revoked write key"),
+    409: _problem_response("Conflict (slug taken, id exists)"),
+    412: _problem_response("If-Match does not match the current version"),
+    413: _problem_response("Body too large"),
+    415: _problem_response("Body is not JSON"),
+    422: _problem_response("Invalid article; `errors` names each bad field"),
+}
+
+
+@lru_cache(maxsize=1)
+def get_store() -> Store:
+    settings = get_settings()
+    return Store(settings.table_name, endpoint_url=settings.dynamodb_endpoint_url)
+
+
+def clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _header(name: str) -> str | None:
+    headers = app.current_event.headers or {}
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
+
+
+def _out(article: Article, base: str) -> ArticleOut:
+    return ArticleOut.model_validate(
+        {
+            "id": article.id,
+            "slug": article.slug,
+            "title": article.title,
+            "summary": article.summary,
+            "content_html": article.content_html,
+            "url": article.url,
+            "authors": [{"name": a.name, "email": a.email, "url": a.url} for a in article.authors],
+            "contributors": [{"name": c.name, "role": c.role} for c in article.contributors],
+            "tags": list(article.tags),
+            "image": None
+            if article.image is None
+            else {
+                "url": article.image.url,
+                "caption": article.image.caption,
+                "credit": article.image.credit,
+                "alt": article.image.alt,
+                "type": article.image.type,
+                "length": article.image.length,
+            },
+            "published_at": rfc3339(article.published_at),
+            "status": article.status.value,
+            "language": article.language,
+            "created_at": rfc3339(article.created_at),
+            "updated_at": rfc3339(article.updated_at),
+            "version": article.version,
+            "links": {"self": f"{base}/articles/{article.id}", "alternate": article.url},
+        }
+    )
+
+
+def _article_response(
+    article: Article, *, status: int = 200, extra: dict[str, str] | None = None
+) -> Response[str]:
+    base = base_url(app.current_event.raw_event, get_settings())
+    headers = {"ETag": logic.etag(article), "Cache-Control": "no-cache", **(extra or {})}
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=_out(article, base).model_dump_json(),
+        headers=headers,
+    )
+
+
+def _preconditions() -> logic.Preconditions:
+    return logic.Preconditions.from_headers(_header("If-Match"), _header("If-None-Match"))
+
+
+@app.get(
+    "/articles",
+    summary="List published articles, newest first",
+    responses={
+        200: {"description": "One page", "content": {JSON: {"model": ArticlePage}}},
+        **READ_ERRORS,
+    },
+)
+def list_articles(
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
+    cursor: Annotated[str | None, Query(max_length=300, description="From a previous page")] = None,
+    tag: Annotated[
+        str | None, Query(max_length=80, description="Only this tag (name or slug)")
+    ] = None,
+    author: Annotated[
+        str | None, Query(max_length=120, description="Only this author (name or slug)")
+    ] = None,
+) -> Response[str]:
+    page = logic.list_articles(
+        get_store(), now=clock(), limit=limit, cursor=cursor, tag=tag, author=author
+    )
+    base = base_url(app.current_event.raw_event, get_settings())
+    next_cursor = logic.encode_cursor(page.after) if page.after else None
+    next_url = None
+    if next_cursor:
+        query = {"limit": limit, "cursor": next_cursor, "tag": tag, "author": author}
+        next_url = f"{base}/articles?" + urlencode(
+            {k: v for k, v in query.items() if v is not None}
+        )
+    body = ArticlePage(
+        items=[_out(a, base) for a in page.articles], cursor=next_cursor, next=next_url
+    )
+    headers = {"Cache-Control": "public, max-age=60"}
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return Response(
+        status_code=200, content_type=JSON, body=body.model_dump_json(), headers=headers
+    )
+
+
+@app.get(
+    "/articles/<article_id>",
+    summary="One article (drafts and scheduled ones only with a key)",
+    responses={
+        200: {"description": "The article", "content": {JSON: {"model": ArticleOut}}},
+        404: _problem_response("No such article (or not visible without a key)"),
+        410: _problem_response("The article was deleted"),
+        **READ_ERRORS,
+    },
+)
+def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
+    store = get_store()
+    authorization = _header("Authorization")
+    privileged = authorization is not None and is_valid_key(store, authorization)
+    article = logic.get_article(store, article_id, now=clock(), privileged=privileged)
+    return _article_response(article)
+
+
+@app.post(
+    "/articles",
+    summary="Create an article",
+    responses={
+        201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
+        **WRITE_ERRORS,
+    },
+)
+def create_article(article: Annotated[ArticleIn, Body()]) -> Response[str]:
+    created = logic.create_article(get_store(), get_settings(), article, now=clock())
+    metrics.add_metric(name="ArticleCreated", unit=MetricUnit.Count, value=1)
+    logger.info("article created", article_id=created.id, version=created.version)
+    base = base_url(app.current_event.raw_event, get_settings())
+    return _article_response(
+        created, status=201, extra={"Location": f"{base}/articles/{created.id}"}
+    )
+
+
+@app.put(
+    "/articles/<article_id>",
+    summary="Create or replace an article under a client-chosen id",
+    responses={
+        200: {"description": "Replaced", "content": {JSON: {"model": ArticleOut}}},
+        201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
+        **WRITE_ERRORS,
+    },
+)
+def put_article(
+    article_id: Annotated[ArticleId, Path()], article: Annotated[ArticleIn, Body()]
+) -> Response[str]:
+    saved, created = logic.replace_article(
+        get_store(),
+        get_settings(),
+        article_id,
+        article,
+        preconditions=_preconditions(),
+        now=clock(),
+    )
+    metrics.add_metric(
+        name="ArticleCreated" if created else "ArticleUpdated", unit=MetricUnit.Count, value=1
+    )
+    logger.info("article saved", article_id=saved.id, version=saved.version, created=created)
+    if created:
+        base = base_url(app.current_event.raw_event, get_settings())
+        return _article_response(
+            saved, status=201, extra={"Location": f"{base}/articles/{saved.id}"}
+        )
+    return _article_response(saved)
+
+
+@app.patch(
+    "/articles/<article_id>",
+    summary="Change an article with a JSON Merge Patch (RFC 7396)",
+    responses={
+        200: {"description": "Patched", "content": {JSON: {"model": ArticleOut}}},
+        404: _problem_response("No such article"),
+        410: _problem_response("The article was deleted"),
+        **WRITE_ERRORS,
+    },
+)
+def patch_article(
+    article_id: Annotated[ArticleId, Path()], patch: Annotated[dict[str, Any], Body()]
+) -> Response[str]:
+    saved = logic.patch_article(
+        get_store(), get_settings(), article_id, patch, preconditions=_preconditions(), now=clock()
+    )
+    metrics.add_metric(name="ArticleUpdated", unit=MetricUnit.Count, value=1)
+    logger.info("article patched", article_id=saved.id, version=saved.version)
+    return _article_response(saved)
+
+
+@app.delete(
+    "/articles/<article_id>",
+    summary="Delete an article (GET answers 410 afterwards)",
+    responses={
+        204: {"description": "Deleted"},
+        404: _problem_response("No such article"),
+        410: _problem_response("Already deleted"),
+        **WRITE_ERRORS,
+    },
+)
+def delete_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
+    logic.delete_article(get_store(), article_id, preconditions=_preconditions(), now=clock())
+    metrics.add_metric(name="ArticleDeleted", unit=MetricUnit.Count, value=1)
+    logger.info("article deleted", article_id=article_id)
+    return Response(status_code=204, body="")
+
+
+@app.get("/openapi.json", summary="This API's OpenAPI 3 description", include_in_schema=False)
+def openapi() -> Response[str]:
+    return Response(status_code=200, content_type=JSON, body=app.get_openapi_json_schema())
+
+
+# ------------------------------------------------------------------- errors
+
+
+@app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
+def handle_service_error(error: ContentFeedError) -> Response[str]:
+    if isinstance(error, StorageUnavailable):
+        logger.warning("storage unavailable", cause=error.detail)
+    return from_error(error)
+
+
+@app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
+def handle_validation_error(error: RequestValidationError) -> Response[str]:
+    issues = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ())]
+        if item.get("type") == "json_invalid":
+            return problem(
+                status=400,
+                title="Malformed JSON",
+                detail="the request body is not valid JSON",
+                slug="malformed-json",
+            )
+        source = location[0] if location else "body"
+        field = ".".join(location[1:]) or source
+        issues.append(
+            FieldIssue(
+                field=field, message=str(item.get("msg", "invalid")), type=str(item.get("type"))
+            )
+        )
+    return problem(
+        status=422,
+        title="Invalid request",
+        detail=f"{len(issues)} field(s) are invalid: " + ", ".join(issue.field for issue in issues),
+        slug="validation",
+        issues=issues,
+    )
+
+
+@app.not_found
+def handle_not_found(_: Exception) -> Response[str]:
+    return from_error(
+        NotFound(f"no route {app.current_event.http_method} {app.current_event.path}")
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    try:
+        check_body(event)
+    except ContentFeedError as error:
+        return _raw(from_error(error))
+    return app.resolve(event, context)
+
+
+def _raw(response: Response[str]) -> dict[str, Any]:
+    headers = {
+        "Content-Type": response.content_type or JSON,
+        **{k: str(v) for k, v in response.headers.items()},
+    }
+    return {
+        "statusCode": response.status_code,
+        "headers": headers,
+        "body": response.body,
+        "isBase64Encoded": False,
+    }

@@ -1,0 +1,120 @@
+"""The ``contentfeed`` command: ``serve`` and ``keys`` (more subcommands join as they are built)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def _table_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--table",
+        default=os.environ.get("TABLE_NAME"),
+        help="DynamoDB table (default: $TABLE_NAME)",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        default=os.environ.get("DYNAMODB_ENDPOINT_URL"),
+        help="DynamoDB endpoint (DynamoDB Local, a moto server)",
+    )
+    parser.add_argument("--profile", default=None, help="AWS profile to use")
+    parser.add_argument("--region", default=None, help="AWS region")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="contentfeed", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API and feeds on this machine")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    serve.add_argument("--no-seed", action="store_true", help="start with an empty table")
+    serve.add_argument("--table", default="contentfeed-local")
+    serve.add_argument(
+        "--endpoint-url", default=None, help="use this DynamoDB instead of the embedded one"
+    )
+    serve.add_argument("--profile", default=None, help="use the real DynamoDB of this AWS profile")
+    serve.add_argument(
+        "--template", type=Path, default=None, help="template.yaml (default: found upwards)"
+    )
+
+    keys = commands.add_parser("keys", help="create, list and revoke write keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="make a new key (shown once)")
+    create.add_argument("--name", default="cli", help="who or what the key is for")
+    _table_options(create)
+    listing = key_commands.add_parser("list", help="list keys (never the keys themselves)")
+    _table_options(listing)
+    revoke = key_commands.add_parser("revoke", help="revoke a key, by the key or its hash")
+    revoke.add_argument("key", help="the key, or the hash `keys list` shows")
+    _table_options(revoke)
+    return parser
+
+
+def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from contentfeed.dal import Store
+
+    if not args.table:
+        raise SystemExit("contentfeed: name the table with --table or $TABLE_NAME")
+    if args.profile or args.region:
+        import boto3
+
+        session = boto3.Session(profile_name=args.profile, region_name=args.region)
+        return Store(args.table, client=session.client("dynamodb", endpoint_url=args.endpoint_url))
+    return Store(args.table, endpoint_url=args.endpoint_url)
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from contentfeed.logic import keys
+
+    store = _store(args)
+    now = datetime.now(UTC)
+    if args.keys_command == "create":
+        key, record = keys.create_key(store, name=args.name, now=now)
+        print(key)
+        print(
+            f"created key {record.prefix}… ({record.name}); it is shown only now", file=sys.stderr
+        )
+        return 0
+    if args.keys_command == "list":
+        for record in sorted(store.list_keys(), key=lambda r: r.created_at):
+            state = f"revoked {record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else "active"
+            print(
+                f"{record.key_hash}  {record.prefix}…  {record.name:<20}  {record.created_at:%Y-%m-%d %H:%M}  {state}"
+            )
+        return 0
+    if keys.revoke_key(store, args.key, now=now):
+        print("revoked", file=sys.stderr)
+        return 0
+    print("contentfeed: no such key", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        from contentfeed.local.server import ServeOptions, serve
+
+        serve(
+            ServeOptions(
+                host=args.host,
+                port=args.port,
+                seed=not args.no_seed,
+                table_name=args.table,
+                endpoint_url=args.endpoint_url,
+                profile=args.profile,
+                template=args.template,
+            )
+        )
+        return 0
+    if args.command == "keys":
+        return _keys(args)
+    return 2  # pragma: no cover (argparse rejects unknown commands)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""Configuration: one validated model, read from the environment once.
+
+Logic never reads ``os.environ``; handlers call :func:`get_settings` and pass the result down.
+The template's ``Environment.Variables`` and the local server set exactly these names.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+
+class ConfigError(ValueError):
+    """The environment does not describe a usable configuration."""
+
+
+def _url(name: str, value: str, *, required: bool) -> str:
+    if not value:
+        if required:
+            raise ConfigError(f"{name} must be set to an absolute http(s) URL")
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name} must be an absolute http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def _int(name: str, value: str, *, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {value!r}") from exc
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {number}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service is told by its environment."""
+
+    table_name: str
+    site_url: str
+    """The public site the articles live on; default article URLs are ``{site_url}/{slug}``."""
+    site_title: str
+    site_description: str
+    site_language: str
+    public_base_url: str
+    """Where the API is reached publicly (a custom domain or CloudFront). Empty: derived per request."""
+    websub_hub_url: str
+    feed_size: int
+    feed_ttl_minutes: int
+    dynamodb_endpoint_url: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        table_name = env.get("TABLE_NAME", "")
+        if not table_name:
+            raise ConfigError("TABLE_NAME must be set")
+        return cls(
+            table_name=table_name,
+            site_url=_url("SITE_URL", env.get("SITE_URL", "https://example.com"), required=True),
+            site_title=env.get("SITE_TITLE", "contentfeed"),
+            site_description=env.get("SITE_DESCRIPTION", "Articles published with contentfeed"),
+            site_language=env.get("SITE_LANGUAGE", "en"),
+            public_base_url=_url("PUBLIC_BASE_URL", env.get("PUBLIC_BASE_URL", ""), required=False),
+            websub_hub_url=_url("WEBSUB_HUB_URL", env.get("WEBSUB_HUB_URL", ""), required=False),
+            feed_size=_int("FEED_SIZE", env.get("FEED_SIZE", "20"), low=1, high=100),
+            feed_ttl_minutes=_int(
+                "FEED_TTL_MINUTES", env.get("FEED_TTL_MINUTES", "15"), low=1, high=1440
+            ),
+            dynamodb_endpoint_url=_url(
+                "DYNAMODB_ENDPOINT_URL", env.get("DYNAMODB_ENDPOINT_URL", ""), required=False
+            ),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once (tests call ``get_settings.cache_clear()``)."""
+    return Settings.from_env(os.environ)

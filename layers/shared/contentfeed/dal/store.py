@@ -1,0 +1,593 @@
+"""The repository: every DynamoDB call the service makes is a method here.
+
+The client is injectable (tests pass one bound to moto, or a failing one) and otherwise built
+lazily on first use, so importing this module costs no client. Each method maps DynamoDB's
+failures onto the service's typed errors: a cancelled transaction becomes 409/412, anything that
+means "DynamoDB is not answering right now" becomes :class:`StorageUnavailable` (503).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from contentfeed.dal import items as mapping
+from contentfeed.dal import keys
+from contentfeed.errors import Conflict, PreconditionFailed, StorageUnavailable
+from contentfeed.models import Article, Status, Tombstone
+from contentfeed.text import parse_utc_iso, utc_iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+DUE_PREFIX = "due_"
+DELETED_PREFIX = "del_"
+TOMBSTONE_RETENTION = timedelta(days=30)
+MAX_TOMBSTONES_PER_FEED = 50
+TRANSACTION_ATTEMPTS = 4
+
+
+def _to_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in item.items()}
+
+
+def _from_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A feed's version marker: bumped by every write that changes the feed.
+
+    ``scheduled`` maps the ids of articles waiting for their publication time to that time, so a
+    reader can tell, without a write having happened, that one of them has become due.
+    ``deleted`` maps ids of recently deleted articles to their deletion time (Atom tombstones).
+    """
+
+    scope: str
+    version: int
+    updated_at: datetime
+    scheduled: Mapping[str, datetime] = field(default_factory=dict)
+    deleted: Mapping[str, datetime] = field(default_factory=dict)
+
+    def latest_due(self, now: datetime) -> datetime | None:
+        """The publication time of the newest scheduled article that is due by ``now``."""
+        due = [moment for moment in self.scheduled.values() if moment <= now]
+        return max(due) if due else None
+
+    def last_modified(self, now: datetime) -> datetime:
+        due = self.latest_due(now)
+        return self.updated_at if due is None or due < self.updated_at else due
+
+
+def _marker_from_item(scope: str, item: Mapping[str, Any]) -> Marker:
+    return Marker(
+        scope=scope,
+        version=int(item["version"]),
+        updated_at=parse_utc_iso(item["updated_at"]),
+        scheduled={
+            name.removeprefix(DUE_PREFIX): parse_utc_iso(value)
+            for name, value in item.items()
+            if name.startswith(DUE_PREFIX)
+        },
+        deleted={
+            name.removeprefix(DELETED_PREFIX): parse_utc_iso(value)
+            for name, value in item.items()
+            if name.startswith(DELETED_PREFIX)
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ScopePage:
+    """Due entries of one feed scope, newest first, and where the next page starts."""
+
+    articles: list[Article]
+    after: tuple[str, str] | None
+    """(published_at as stored, id) of the last article when there are more; else None."""
+    marker: Marker | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    key_hash: str
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+        "LimitExceededException",
+    }
+)
+
+
+def _cancellation_codes(exc: ClientError) -> list[str]:
+    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return []
+    reasons = exc.response.get("CancellationReasons", [])
+    return [str(reason.get("Code") or "None") for reason in reasons]
+
+
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """Turn DynamoDB's "not now" answers into StorageUnavailable; let other errors through."""
+    try:
+        yield
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in _UNAVAILABLE_CODES:
+            raise StorageUnavailable(f"DynamoDB answered {code}") from exc
+        if set(_cancellation_codes(exc)) & {"ThrottlingError", "TransactionConflict"}:
+            raise StorageUnavailable("DynamoDB cancelled the transaction; retry") from exc
+        raise
+    except BotoCoreError as exc:  # connection errors, timeouts, retries exhausted
+        raise StorageUnavailable(f"DynamoDB unreachable: {type(exc).__name__}") from exc
+
+
+class Store:
+    """All reads and writes of the one table."""
+
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        client: DynamoDBClient | None = None,
+        endpoint_url: str | None = None,
+    ) -> None:
+        self.table_name = table_name
+        self._client = client
+        self._endpoint_url = endpoint_url or None
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("dynamodb", endpoint_url=self._endpoint_url)
+        return self._client
+
+    # ----------------------------------------------------------------- articles
+
+    def get_record(
+        self, article_id: str, *, consistent: bool = False
+    ) -> Article | Tombstone | None:
+        """One article or its tombstone by id: one ``GetItem``."""
+        with _storage_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name,
+                Key=_to_dynamo({"pk": keys.article_pk(article_id), "sk": keys.ARTICLE_SK}),
+                ConsistentRead=consistent,
+            )
+        item = answer.get("Item")
+        return None if item is None else mapping.record_from_item(_from_dynamo(item))
+
+    def slug_owner(self, slug: str) -> str | None:
+        with _storage_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name,
+                Key=_to_dynamo({"pk": keys.slug_pk(slug), "sk": keys.SLUG_SK}),
+                ProjectionExpression="article_id",
+            )
+        item = answer.get("Item")
+        return None if item is None else str(_from_dynamo(item)["article_id"])
+
+    def list_scope(
+        self,
+        scope: str,
+        *,
+        now: datetime,
+        limit: int,
+        after: tuple[str, str] | None = None,
+        with_marker: bool = False,
+    ) -> ScopePage:
+        """The newest due entries of a feed scope, one ``Query`` in the usual case.
+
+        Entries are keyed by publication time, so scheduled articles sort above ``now`` and are
+        left out by the key condition alone (no filter, no short pages) and show up by themselves
+        once due. With ``with_marker`` (first page of a feed) the range reaches up to the marker,
+        which sorts above every entry, so the same ``Query`` also returns the feed's validators;
+        scheduled entries read on the way are skipped, and only when there are more of them than
+        the look-ahead does a second ``Query`` fetch the rest of the page.
+        """
+        pk = keys.feed_pk(scope)
+        if after is None:
+            upper = keys.MARKER_SK if with_marker else keys.entries_upper_bound(now)
+            start_key = None
+        else:
+            upper = keys.entries_upper_bound(now)
+            start_key = {"pk": pk, "sk": f"{keys.ENTRY_PREFIX}{after[0]}#{after[1]}"}
+            with_marker = False
+        wanted = limit + 1  # one look-ahead entry tells whether a next page exists
+        marker: Marker | None = None
+        found: list[Article] = []
+        more = False
+        budget = wanted + (1 if with_marker else 0)
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self.table_name,
+                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+                "ExpressionAttributeValues": _to_dynamo(
+                    {":pk": pk, ":low": keys.ENTRY_PREFIX, ":high": upper}
+                ),
+                "ScanIndexForward": False,
+                "Limit": budget,
+            }
+            if start_key is not None:
+                request["ExclusiveStartKey"] = _to_dynamo(start_key)
+            with _storage_errors():
+                answer = self.client.query(**request)
+            for raw in answer.get("Items", []):
+                item = _from_dynamo(raw)
+                if item["sk"] == keys.MARKER_SK:
+                    marker = _marker_from_item(scope, item)
+                    continue
+                article = mapping.article_from_item(item)
+                if article.published_at > now:
+                    continue  # scheduled, not yet due
+                found.append(article)
+            last_key = answer.get("LastEvaluatedKey")
+            if len(found) >= wanted:
+                more = True
+                break
+            if last_key is None:
+                break
+            start_key = _from_dynamo(last_key)
+            budget = wanted - len(found)
+        if not more and last_key is not None and found:
+            more = True  # DynamoDB stopped at its 1 MB page size: continue from here
+        page = found[:limit]
+        next_after = (utc_iso(page[-1].published_at), page[-1].id) if more and page else None
+        return ScopePage(articles=page, after=next_after, marker=marker)
+
+    def get_marker(self, scope: str) -> Marker | None:
+        """A feed's validators alone: one small ``GetItem`` (the whole cost of a 304)."""
+        with _storage_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name,
+                Key=_to_dynamo({"pk": keys.feed_pk(scope), "sk": keys.MARKER_SK}),
+            )
+        item = answer.get("Item")
+        return None if item is None else _marker_from_item(scope, _from_dynamo(item))
+
+    def _get_markers(self, scopes: Iterable[str]) -> dict[str, Marker]:
+        wanted = sorted(set(scopes))
+        if not wanted:
+            return {}
+        request_keys = [
+            _to_dynamo({"pk": keys.feed_pk(scope), "sk": keys.MARKER_SK}) for scope in wanted
+        ]
+        found: dict[str, Marker] = {}
+        pending: dict[str, Any] = {self.table_name: {"Keys": request_keys, "ConsistentRead": True}}
+        by_pk = {keys.feed_pk(scope): scope for scope in wanted}
+        while pending:
+            with _storage_errors():
+                answer = self.client.batch_get_item(RequestItems=pending)
+            for raw in answer.get("Responses", {}).get(self.table_name, []):
+                item = _from_dynamo(raw)
+                scope = by_pk[item["pk"]]
+                found[scope] = _marker_from_item(scope, item)
+            pending = dict(answer.get("UnprocessedKeys") or {})
+        return found
+
+    def save(self, new: Article, previous: Article | Tombstone | None, *, now: datetime) -> None:
+        """Write ``new`` and everything that depends on it in one ``TransactWriteItems``.
+
+        ``previous`` is what the caller read (None for a create). The write is conditional on
+        the stored version still being ``previous.version``, so two racing writers can never both
+        succeed and the index entries and markers always agree with the article.
+        """
+        old = previous if isinstance(previous, Article) else None
+        actions: list[TransactWriteItemTypeDef] = [
+            self._put_article(mapping.article_item(new), previous),
+        ]
+        if old is not None and old.slug != new.slug:
+            actions.append(self._release_slug(old.slug, old.id))
+        if old is None or old.slug != new.slug:
+            actions.append(self._claim_slug(new.slug, new.id))
+        actions.extend(self._index_actions(old, new, now=now, deleted_at=None))
+        self._transact(actions, subject=new.id, creating=previous is None)
+
+    def delete(self, article: Article, tombstone: Tombstone, *, now: datetime) -> None:
+        """Replace the article by its tombstone, free its slug, drop it from every feed."""
+        actions: list[TransactWriteItemTypeDef] = [
+            self._put_article(mapping.tombstone_item(tombstone), article),
+            self._release_slug(article.slug, article.id),
+        ]
+        actions.extend(self._index_actions(article, None, now=now, deleted_at=tombstone.deleted_at))
+        self._transact(actions, subject=article.id, creating=False)
+
+    # ------------------------------------------------------------ write helpers
+
+    def _put_article(
+        self, item: Mapping[str, Any], previous: Article | Tombstone | None
+    ) -> TransactWriteItemTypeDef:
+        if previous is None:
+            return {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": _to_dynamo(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        return {
+            "Put": {
+                "TableName": self.table_name,
+                "Item": _to_dynamo(item),
+                "ConditionExpression": "#version = :expected",
+                "ExpressionAttributeNames": {"#version": "version"},
+                "ExpressionAttributeValues": _to_dynamo({":expected": previous.version}),
+            }
+        }
+
+    def _claim_slug(self, slug: str, article_id: str) -> TransactWriteItemTypeDef:
+        return {
+            "Put": {
+                "TableName": self.table_name,
+                "Item": _to_dynamo(
+                    {
+                        "pk": keys.slug_pk(slug),
+                        "sk": keys.SLUG_SK,
+                        "type": "slug",
+                        "article_id": article_id,
+                    }
+                ),
+                "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
+                "ExpressionAttributeValues": _to_dynamo({":id": article_id}),
+            }
+        }
+
+    def _release_slug(self, slug: str, article_id: str) -> TransactWriteItemTypeDef:
+        return {
+            "Delete": {
+                "TableName": self.table_name,
+                "Key": _to_dynamo({"pk": keys.slug_pk(slug), "sk": keys.SLUG_SK}),
+                "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
+                "ExpressionAttributeValues": _to_dynamo({":id": article_id}),
+            }
+        }
+
+    def _index_actions(
+        self,
+        old: Article | None,
+        new: Article | None,
+        *,
+        now: datetime,
+        deleted_at: datetime | None,
+    ) -> list[TransactWriteItemTypeDef]:
+        """Entry puts/deletes and one marker update for every feed the change touches."""
+        old_scopes = scopes_of(old) if old is not None and old.status is Status.PUBLISHED else ()
+        new_scopes = scopes_of(new) if new is not None and new.status is Status.PUBLISHED else ()
+        touched = sorted(set(old_scopes) | set(new_scopes))
+        markers = self._get_markers(touched)
+        actions: list[TransactWriteItemTypeDef] = []
+        for scope in touched:
+            pk = keys.feed_pk(scope)
+            if old is not None and scope in old_scopes:
+                old_sk = keys.entry_sk(old.published_at, old.id)
+                keep = (
+                    new is not None and scope in new_scopes and new.published_at == old.published_at
+                )
+                if not keep:
+                    actions.append(
+                        {
+                            "Delete": {
+                                "TableName": self.table_name,
+                                "Key": _to_dynamo({"pk": pk, "sk": old_sk}),
+                            }
+                        }
+                    )
+            if new is not None and scope in new_scopes:
+                actions.append(
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _to_dynamo(mapping.entry_item(scope, new)),
+                        }
+                    }
+                )
+            article_id = (new or old).id  # type: ignore[union-attr]
+            actions.append(
+                self._bump_marker(
+                    scope,
+                    markers.get(scope),
+                    article_id=article_id,
+                    scheduled_for=new.published_at
+                    if new is not None and scope in new_scopes and new.published_at > now
+                    else None,
+                    deleted_at=deleted_at,
+                    now=now,
+                )
+            )
+        return actions
+
+    def _bump_marker(
+        self,
+        scope: str,
+        current: Marker | None,
+        *,
+        article_id: str,
+        scheduled_for: datetime | None,
+        deleted_at: datetime | None,
+        now: datetime,
+    ) -> TransactWriteItemTypeDef:
+        names: dict[str, str] = {"#version": "version", "#updated": "updated_at"}
+        values: dict[str, Any] = {":one": 1, ":now": utc_iso(now)}
+        sets = ["#updated = :now"]
+        removes: list[str] = []
+        due_name = DUE_PREFIX + article_id
+        names["#due"] = due_name
+        if scheduled_for is not None:
+            sets.append("#due = :due")
+            values[":due"] = utc_iso(scheduled_for)
+        else:
+            removes.append("#due")
+        names["#deleted"] = DELETED_PREFIX + article_id
+        if deleted_at is not None:
+            sets.append("#deleted = :deleted")
+            values[":deleted"] = utc_iso(deleted_at)
+        else:
+            removes.append("#deleted")  # written again under the same id: no longer a tombstone
+        own = {due_name, DELETED_PREFIX + article_id}
+        for index, stale in enumerate(_stale_attributes(current, now=now, keep=own)):
+            names[f"#stale{index}"] = stale
+            removes.append(f"#stale{index}")
+        expression = "SET " + ", ".join(sets) + " ADD #version :one"
+        if removes:
+            expression += " REMOVE " + ", ".join(removes)
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": _to_dynamo({"pk": keys.feed_pk(scope), "sk": keys.MARKER_SK}),
+                "UpdateExpression": expression,
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": _to_dynamo(values),
+            }
+        }
+
+    def _transact(
+        self, actions: Sequence[TransactWriteItemTypeDef], *, subject: str, creating: bool
+    ) -> None:
+        """Run one transaction; retry it when it only collided with another one on a marker.
+
+        Retrying is safe because every article write is conditional on the version it read.
+        """
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                self.client.transact_write_items(TransactItems=list(actions))
+                return
+            except ClientError as exc:
+                codes = _cancellation_codes(exc)
+                if codes and codes[0] == "ConditionalCheckFailed":
+                    if creating:
+                        raise Conflict(f"an article with id {subject} already exists") from exc
+                    raise PreconditionFailed(
+                        f"article {subject} was changed by another request; read it again and retry"
+                    ) from exc
+                if "ConditionalCheckFailed" in codes:
+                    raise Conflict("that slug is already used by another article") from exc
+                if "TransactionConflict" in codes and attempt + 1 < TRANSACTION_ATTEMPTS:
+                    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 (jitter)
+                    continue
+                with _storage_errors():
+                    raise
+            except BotoCoreError:
+                with _storage_errors():
+                    raise
+
+    # --------------------------------------------------------------- write keys
+
+    def put_key(self, record: KeyRecord) -> None:
+        item = {
+            "pk": keys.KEYS_PK,
+            "sk": record.key_hash,
+            "type": "key",
+            "name": record.name,
+            "prefix": record.prefix,
+            "created_at": utc_iso(record.created_at),
+        }
+        with _storage_errors():
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=_to_dynamo(item),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+
+    def get_key(self, key_hash: str) -> KeyRecord | None:
+        """The record of one key by its hash: one ``GetItem`` (the authorizer's only read)."""
+        with _storage_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name,
+                Key=_to_dynamo({"pk": keys.KEYS_PK, "sk": key_hash}),
+            )
+        item = answer.get("Item")
+        return None if item is None else _key_from_item(_from_dynamo(item))
+
+    def list_keys(self) -> list[KeyRecord]:
+        records: list[KeyRecord] = []
+        start: dict[str, Any] | None = None
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self.table_name,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": _to_dynamo({":pk": keys.KEYS_PK}),
+            }
+            if start:
+                request["ExclusiveStartKey"] = start
+            with _storage_errors():
+                answer = self.client.query(**request)
+            records.extend(_key_from_item(_from_dynamo(raw)) for raw in answer.get("Items", []))
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                return records
+
+    def revoke_key(self, key_hash: str, *, now: datetime) -> bool:
+        """Mark a key revoked; False when there is no such key."""
+        try:
+            with _storage_errors():
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=_to_dynamo({"pk": keys.KEYS_PK, "sk": key_hash}),
+                    UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues=_to_dynamo({":now": utc_iso(now)}),
+                )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+def _key_from_item(item: Mapping[str, Any]) -> KeyRecord:
+    revoked = item.get("revoked_at")
+    return KeyRecord(
+        key_hash=item["sk"],
+        name=item["name"],
+        prefix=item["prefix"],
+        created_at=parse_utc_iso(item["created_at"]),
+        revoked_at=None if revoked is None else parse_utc_iso(revoked),
+    )
+
+
+def scopes_of(article: Article) -> tuple[str, ...]:
+    """Every feed an article appears in: the site, each of its tags, each of its authors."""
+    return (
+        keys.SITE,
+        *(keys.tag_scope(slug) for slug in article.tag_slugs),
+        *(keys.author_scope(slug) for slug in article.author_slugs),
+    )
+
+
+def _stale_attributes(marker: Marker | None, *, now: datetime, keep: set[str]) -> list[str]:
+    """Marker attributes a write may drop: schedules that came due, tombstones past retention."""
+    if marker is None:
+        return []
+    stale = [
+        DUE_PREFIX + article_id for article_id, moment in marker.scheduled.items() if moment <= now
+    ]
+    recent = sorted(marker.deleted.items(), key=lambda pair: pair[1], reverse=True)
+    for rank, (article_id, moment) in enumerate(recent):
+        if rank >= MAX_TOMBSTONES_PER_FEED or now - moment > TOMBSTONE_RETENTION:
+            stale.append(DELETED_PREFIX + article_id)
+    return [name for name in stale if name not in keep]

@@ -1,0 +1,1 @@
+"""HTTP concerns shared by the functions: problem+json, request guards, public URLs."""

@@ -1,0 +1,70 @@
+"""RFC 9457 problem details: the one shape of every error the service answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from contentfeed.errors import PROBLEM_BASE, ContentFeedError, FieldIssue, StorageUnavailable
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_body(
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    slug: str,
+    issues: Sequence[FieldIssue] = (),
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if issues:
+        body["errors"] = [
+            {"field": issue.field, "message": issue.message, "type": issue.type} for issue in issues
+        ]
+    return body
+
+
+def problem(
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    slug: str,
+    issues: Sequence[FieldIssue] = (),
+    headers: Mapping[str, str] | None = None,
+) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(
+            problem_body(status=status, title=title, detail=detail, slug=slug, issues=issues),
+            ensure_ascii=False,
+        ),
+        headers=dict(headers or {}),
+    )
+
+
+def from_error(error: ContentFeedError) -> Response[str]:
+    headers: dict[str, str] = {}
+    if isinstance(error, StorageUnavailable):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="contentfeed"'
+    return problem(
+        status=error.status,
+        title=error.title,
+        detail=error.detail,
+        slug=error.slug,
+        issues=error.issues,
+        headers=headers,
+    )

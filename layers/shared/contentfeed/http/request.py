@@ -1,0 +1,74 @@
+"""Guards applied to a raw API Gateway event before any route parses it, and public URLs."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any
+
+from contentfeed.config import Settings
+from contentfeed.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from contentfeed.models.api import MAX_BODY_BYTES
+
+JSON_TYPES = {
+    "POST": ("application/json",),
+    "PUT": ("application/json",),
+    "PATCH": ("application/merge-patch+json", "application/json"),
+}
+
+
+def header(event: Mapping[str, Any], name: str) -> str | None:
+    """A request header, case-insensitively (API Gateway keeps the client's spelling)."""
+    wanted = name.lower()
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == wanted:
+            return str(value)
+    return None
+
+
+def body_bytes(event: Mapping[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("the body is not valid base64") from None
+    return str(body).encode("utf-8", "surrogatepass")
+
+
+def check_body(event: Mapping[str, Any]) -> None:
+    """413 for oversize bodies and 415 for bodies that are not JSON, before anything parses them."""
+    method = str(event.get("httpMethod", "")).upper()
+    accepted = JSON_TYPES.get(method)
+    if accepted is None:
+        return
+    raw = body_bytes(event)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+    media_type = (header(event, "Content-Type") or "").split(";")[0].strip().lower()
+    if media_type not in accepted:
+        raise UnsupportedMediaType(
+            f"send the body as {' or '.join(accepted)}, not {media_type or 'no Content-Type'}"
+        )
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not valid UTF-8") from None
+
+
+def base_url(event: Mapping[str, Any], settings: Settings) -> str:
+    """The public URL the API is reached at, without a trailing slash.
+
+    ``PUBLIC_BASE_URL`` wins (custom domains, CloudFront). Otherwise it is rebuilt from the
+    request: on an ``execute-api`` host the stage is part of the path.
+    """
+    if settings.public_base_url:
+        return settings.public_base_url
+    context = event.get("requestContext") or {}
+    host = header(event, "Host") or context.get("domainName") or "localhost"
+    scheme = (header(event, "X-Forwarded-Proto") or "https").split(",")[0].strip()
+    stage = context.get("stage") or ""
+    if host.endswith(".amazonaws.com") and stage:
+        return f"{scheme}://{host}/{stage}"
+    return f"{scheme}://{host}"

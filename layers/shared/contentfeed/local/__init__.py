@@ -1,0 +1,1 @@
+"""The local development server and what it needs: the template's routes, moto, sample data."""

@@ -1,0 +1,198 @@
+"""``contentfeed serve``: the API and feeds over real HTTP on a laptop.
+
+By default the table lives in an embedded moto DynamoDB inside this process; with
+``--endpoint-url`` (DynamoDB Local, a moto server) or ``--profile`` it is a real one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from contentfeed.local.gateway import Gateway
+from contentfeed.local.template import Template, create_table, find_template
+
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
+LOCAL_DEFAULTS = {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+}
+PRINTED_URLS = (
+    ("articles", "/articles"),
+    ("RSS", "/feed.xml"),
+    ("Atom", "/atom.xml"),
+    ("JSON Feed", "/feed.json"),
+    ("home", "/"),
+    ("API docs", "/docs"),
+    ("OpenAPI", "/openapi.json"),
+)
+EMBEDDED_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 3000
+    seed: bool = True
+    table_name: str = "contentfeed-local"
+    endpoint_url: str | None = None
+    profile: str | None = None
+    template: Path | None = None
+
+
+def function_environment(
+    template: Template, *, table_name: str, environ: Mapping[str, str]
+) -> dict[str, str]:
+    """The functions' environment variables as the template sets them, resolved for this laptop.
+
+    A variable already set in the caller's environment wins, so ``SITE_URL=… make run`` works.
+    """
+    defaults = template.parameter_defaults()
+    tables = template.resources_of_type("AWS::DynamoDB::Table")
+    resolved: dict[str, str] = {}
+    variables: dict[str, Any] = {}
+    for spec in template.functions().values():
+        variables.update(spec.environment)
+    for name, value in variables.items():
+        if name in environ:
+            resolved[name] = environ[name]
+        elif isinstance(value, dict) and "Ref" in value:
+            ref = value["Ref"]
+            resolved[name] = table_name if ref in tables else defaults.get(ref, "")
+        else:
+            resolved[name] = str(value)
+    return resolved
+
+
+def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
+    class RequestHandler(BaseHTTPRequestHandler):
+        server_version = "contentfeed-local"
+        protocol_version = "HTTP/1.1"
+
+        def _dispatch(self) -> None:
+            started = time.perf_counter()
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_REQUEST_BYTES:
+                self.send_error(413, "Request body too large")
+                return
+            body = self.rfile.read(length) if length else b""
+            headers = [(name, value) for name, value in self.headers.items()]
+            headers.append(("X-Forwarded-Proto", "http"))
+            response = gateway.handle(
+                self.command, self.path, headers, body, source_ip=self.client_address[0]
+            )
+            self.send_response(response.status)
+            names = {name.lower() for name, _ in response.headers}
+            for name, value in response.headers:
+                self.send_header(name, value)
+            if "content-length" not in names:
+                self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+            elapsed = (time.perf_counter() - started) * 1000
+            sys.stderr.write(
+                f"{self.command} {self.path} -> {response.status} ({elapsed:.1f} ms)\n"
+            )
+
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: ``_dispatch`` writes one line per request (never headers or bodies)."""
+
+    return RequestHandler
+
+
+def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Any]:
+    """Set the environment, start the backend, create and seed the table; return the gateway.
+
+    Returns (gateway, the local write key if one was made or given, the moto mock to stop).
+    """
+    from contentfeed.config import get_settings
+    from contentfeed.dal import Store
+    from contentfeed.logic.keys import create_key
+
+    template = Template(options.template or find_template())
+    for name, value in LOCAL_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    mock = None
+    if options.endpoint_url is None and options.profile is None:
+        for name, value in EMBEDDED_CREDENTIALS.items():
+            os.environ[name] = value
+        from moto import mock_aws
+
+        mock = mock_aws()
+        mock.start()
+    if options.profile:
+        os.environ["AWS_PROFILE"] = options.profile
+    if options.endpoint_url:
+        os.environ["DYNAMODB_ENDPOINT_URL"] = options.endpoint_url
+    os.environ.update(
+        function_environment(template, table_name=options.table_name, environ=os.environ)
+    )
+    get_settings.cache_clear()
+    settings = get_settings()
+    store = Store(settings.table_name, endpoint_url=settings.dynamodb_endpoint_url)
+    existing = store.client.list_tables().get("TableNames", [])
+    if settings.table_name not in existing:
+        create_table(store.client, template, settings.table_name)
+    now = datetime.now(UTC)
+    if options.seed:
+        from contentfeed.local.seed import load_samples
+
+        load_samples(store, settings, now=now)
+    key = os.environ.get("CONTENTFEED_API_KEY") or None
+    if key is not None:
+        create_key_if_new(store, key, now=now)
+    elif mock is not None:
+        key, _ = create_key(store, name="local", now=now)
+    gateway = Gateway(template)
+    return gateway, key, mock
+
+
+def create_key_if_new(store: Any, key: str, *, now: datetime) -> None:
+    from contentfeed.logic.keys import create_key, hash_key
+
+    if store.get_key(hash_key(key)) is None:
+        create_key(store, name="CONTENTFEED_API_KEY", now=now, key=key)
+
+
+def serve(options: ServeOptions) -> None:
+    gateway, key, mock = prepare(options)
+    server = ThreadingHTTPServer((options.host, options.port), make_request_handler(gateway))
+    port = server.server_address[1]
+    base = f"http://{options.host}:{port}"
+    backend = "embedded moto DynamoDB" if mock else os.environ.get("DYNAMODB_ENDPOINT_URL") or "AWS"
+    lines = [f"contentfeed is serving {base}  (table {os.environ['TABLE_NAME']}, {backend})"]
+    for label, path in PRINTED_URLS:
+        if gateway.match("GET", path.split("?")[0]) is not None:
+            lines.append(f"  {label:<10} {base}{path}")
+    if key:
+        lines.append(f"  write key  {key}")
+        lines.append(
+            f'  try: curl -X POST {base}/articles -H "Authorization: Bearer {key}" '
+            "-H 'Content-Type: application/json' -d '{\"title\": \"Hello\"}'"
+        )
+    print("\n".join(lines), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        if mock is not None:
+            mock.stop()

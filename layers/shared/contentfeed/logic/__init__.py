@@ -1,0 +1,1 @@
+"""Business logic: what each route does, independent of HTTP and of Lambda."""

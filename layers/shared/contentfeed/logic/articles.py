@@ -1,0 +1,352 @@
+"""What the article routes do: create, replace, patch, delete, read and list.
+
+Every function takes the store and the settings it needs and a ``now``; none reads the
+environment or the clock itself, so tests can move time (a scheduled article becoming due).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from contentfeed.config import Settings
+from contentfeed.dal import ScopePage, Store
+from contentfeed.dal import keys as table_keys
+from contentfeed.errors import (
+    BadRequest,
+    Conflict,
+    FieldIssue,
+    Gone,
+    NotFound,
+    PreconditionFailed,
+    ValidationFailed,
+)
+from contentfeed.logic.sanitize import clean_html
+from contentfeed.models import Article, Contributor, Image, Person, Status, Tombstone
+from contentfeed.models.api import ArticleIn
+from contentfeed.text import parse_utc_iso, slugify, utc_iso
+
+WRITE_ATTEMPTS = 3
+"""Writes without If-Match re-read and re-apply this often when another writer got in first."""
+_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([A-Za-z0-9._~-]{1,128})$")
+
+
+def etag(article: Article) -> str:
+    """The article's strong entity tag: its version, which every write increments."""
+    return f'"v{article.version}"'
+
+
+@dataclass(frozen=True, slots=True)
+class Preconditions:
+    """``If-Match`` / ``If-None-Match`` of a write, parsed."""
+
+    if_match: tuple[str, ...] | None = None
+    if_none_match_any: bool = False
+
+    @classmethod
+    def from_headers(cls, if_match: str | None, if_none_match: str | None) -> Preconditions:
+        tags = None
+        if if_match is not None:
+            tags = tuple(part.strip() for part in if_match.split(",") if part.strip())
+        return cls(if_match=tags, if_none_match_any=(if_none_match or "").strip() == "*")
+
+    def check(self, current: Article | None) -> None:
+        if self.if_none_match_any and current is not None:
+            raise PreconditionFailed("If-None-Match: * but the article exists")
+        if self.if_match is None:
+            return
+        if current is None:
+            raise PreconditionFailed("If-Match was sent but the article does not exist")
+        if "*" not in self.if_match and etag(current) not in self.if_match:
+            raise PreconditionFailed(
+                f"If-Match {', '.join(self.if_match)} does not match the current version {etag(current)}"
+            )
+
+
+def validation_issues(
+    error: ValidationError, *, prefix: tuple[str | int, ...] = ()
+) -> list[FieldIssue]:
+    issues = []
+    for item in error.errors(include_url=False):
+        location = [str(part) for part in (*prefix, *item["loc"])]
+        issues.append(
+            FieldIssue(field=".".join(location) or "body", message=item["msg"], type=item["type"])
+        )
+    return issues
+
+
+def build_article(
+    data: ArticleIn,
+    settings: Settings,
+    *,
+    article_id: str,
+    now: datetime,
+    previous: Article | Tombstone | None,
+) -> Article:
+    """The domain article that ``data`` describes, as it will be stored."""
+    slug = data.slug or slugify(data.title) or article_id[:8].lower()
+    old = previous if isinstance(previous, Article) else None
+    created_at = old.created_at if old else now
+    published_at = (data.published_at or (old.published_at if old else now)).astimezone(UTC)
+    return Article(
+        id=article_id,
+        slug=slug,
+        title=data.title,
+        url=data.url or f"{settings.site_url}/{slug}",
+        published_at=published_at,
+        created_at=created_at,
+        updated_at=now,
+        version=(previous.version + 1) if previous else 1,
+        status=Status(data.status),
+        summary=data.summary,
+        content_html=None if data.content_html is None else clean_html(data.content_html),
+        authors=tuple(Person(name=a.name, email=a.email, url=a.url) for a in data.authors),
+        contributors=tuple(Contributor(name=c.name, role=c.role) for c in data.contributors),
+        tags=tuple(data.tags),
+        image=None
+        if data.image is None
+        else Image(
+            url=data.image.url,
+            caption=data.image.caption,
+            credit=data.image.credit,
+            alt=data.image.alt,
+            type=data.image.type,
+            length=data.image.length,
+        ),
+        language=data.language,
+        guid=old.guid if old else None,
+    )
+
+
+def as_input(article: Article) -> dict[str, Any]:
+    """The stored article in the input model's shape (the document a merge patch applies to)."""
+    document: dict[str, Any] = {
+        "title": article.title,
+        "summary": article.summary,
+        "content_html": article.content_html,
+        "url": article.url,
+        "slug": article.slug,
+        "authors": [{"name": a.name, "email": a.email, "url": a.url} for a in article.authors],
+        "contributors": [{"name": c.name, "role": c.role} for c in article.contributors],
+        "tags": list(article.tags),
+        "image": None
+        if article.image is None
+        else {
+            "url": article.image.url,
+            "caption": article.image.caption,
+            "credit": article.image.credit,
+            "alt": article.image.alt,
+            "type": article.image.type,
+            "length": article.image.length,
+        },
+        "published_at": article.published_at.isoformat(),
+        "status": article.status.value,
+        "language": article.language,
+    }
+    cleaned: dict[str, Any] = _without_nulls(document)
+    return cleaned
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON Merge Patch."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = merge_patch(result.get(name), value)
+    return result
+
+
+# ------------------------------------------------------------------------ reads
+
+
+def get_article(store: Store, article_id: str, *, now: datetime, privileged: bool) -> Article:
+    """One article; drafts and not-yet-due articles only for a key holder."""
+    record = store.get_record(article_id)
+    if isinstance(record, Tombstone):
+        raise Gone(f"article {article_id} was deleted")
+    if record is None or (not privileged and not record.is_visible(now)):
+        raise NotFound(f"no article with id {article_id}")
+    return record
+
+
+def encode_cursor(after: tuple[str, str]) -> str:
+    return base64.urlsafe_b64encode(f"{after[0]}|{after[1]}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, now: datetime) -> tuple[str, str]:
+    """A cursor names a position (time, id) inside the requested listing and nothing else.
+
+    The partition comes from the request, never from the cursor, and the position must be in the
+    past, so a forged cursor can at most skip ahead within what the caller may read anyway.
+    """
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadRequest("cursor is not one this service issued") from None
+    match = _CURSOR.match(text)
+    if not match or parse_utc_iso(match.group(1)) > now:
+        raise BadRequest("cursor is not one this service issued")
+    return match.group(1), match.group(2)
+
+
+def list_scope_for(tag: str | None, author: str | None) -> str:
+    if tag and author:
+        raise BadRequest("filter by tag or by author, not both at once")
+    if tag:
+        return table_keys.tag_scope(slugify(tag))
+    if author:
+        return table_keys.author_scope(slugify(author))
+    return table_keys.SITE
+
+
+def list_articles(
+    store: Store,
+    *,
+    now: datetime,
+    limit: int,
+    cursor: str | None,
+    tag: str | None = None,
+    author: str | None = None,
+) -> ScopePage:
+    """Published, due articles newest first: one ``Query``."""
+    scope = list_scope_for(tag, author)
+    after = decode_cursor(cursor, now=now) if cursor else None
+    return store.list_scope(scope, now=now, limit=limit, after=after)
+
+
+# ----------------------------------------------------------------------- writes
+
+
+def _write(
+    attempt: Callable[[], Article],
+    preconditions: Preconditions,
+) -> Article:
+    """Run a read-modify-write; without If-Match, re-read and retry when another writer won."""
+    tries = 1 if preconditions.if_match is not None else WRITE_ATTEMPTS
+    for remaining in range(tries - 1, -1, -1):
+        try:
+            return attempt()
+        except PreconditionFailed:
+            if remaining == 0:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def create_article(store: Store, settings: Settings, data: ArticleIn, *, now: datetime) -> Article:
+    """A new article under a fresh opaque id (POST)."""
+    article_id = str(uuid.uuid4())
+    article = build_article(data, settings, article_id=article_id, now=now, previous=None)
+    try:
+        store.save(article, None, now=now)
+    except Conflict:
+        if data.slug is not None:
+            raise
+        # The slug was derived from the title and another article has it: keep both readable.
+        article = replace(article, slug=f"{article.slug}-{article_id[:8]}")
+        if data.url is None:
+            article = replace(article, url=f"{settings.site_url}/{article.slug}")
+        store.save(article, None, now=now)
+    return article
+
+
+def replace_article(
+    store: Store,
+    settings: Settings,
+    article_id: str,
+    data: ArticleIn,
+    *,
+    preconditions: Preconditions,
+    now: datetime,
+) -> tuple[Article, bool]:
+    """Create or replace under a client-chosen id (PUT). Returns (article, created)."""
+
+    created = False
+
+    def attempt() -> Article:
+        nonlocal created
+        previous = store.get_record(article_id, consistent=True)
+        current = previous if isinstance(previous, Article) else None
+        preconditions.check(current)
+        created = current is None
+        article = build_article(data, settings, article_id=article_id, now=now, previous=previous)
+        store.save(article, previous, now=now)
+        return article
+
+    return _write(attempt, preconditions), created
+
+
+def patch_article(
+    store: Store,
+    settings: Settings,
+    article_id: str,
+    patch: dict[str, Any],
+    *,
+    preconditions: Preconditions,
+    now: datetime,
+) -> Article:
+    """Apply an RFC 7396 merge patch, then validate the result as a whole article (PATCH)."""
+
+    def attempt() -> Article:
+        previous = store.get_record(article_id, consistent=True)
+        if isinstance(previous, Tombstone):
+            raise Gone(f"article {article_id} was deleted")
+        if previous is None:
+            raise NotFound(f"no article with id {article_id}")
+        preconditions.check(previous)
+        document = merge_patch(as_input(previous), patch)
+        try:
+            data = ArticleIn.model_validate(document)
+        except ValidationError as exc:
+            raise ValidationFailed(
+                "the patched article is not valid", issues=validation_issues(exc)
+            ) from None
+        article = build_article(data, settings, article_id=article_id, now=now, previous=previous)
+        store.save(article, previous, now=now)
+        return article
+
+    return _write(attempt, preconditions)
+
+
+def delete_article(
+    store: Store, article_id: str, *, preconditions: Preconditions, now: datetime
+) -> None:
+    """Delete: a tombstone stays so that ``GET`` answers 410 and Atom can say it is gone."""
+
+    def attempt() -> Article:
+        previous = store.get_record(article_id, consistent=True)
+        if isinstance(previous, Tombstone):
+            raise Gone(f"article {article_id} was already deleted")
+        if previous is None:
+            raise NotFound(f"no article with id {article_id}")
+        preconditions.check(previous)
+        tombstone = Tombstone(
+            id=previous.id, version=previous.version + 1, deleted_at=now, guid=previous.guid
+        )
+        store.delete(previous, tombstone, now=now)
+        return previous
+
+    _write(attempt, preconditions)
+
+
+def cursor_position(article: Article) -> tuple[str, str]:
+    return utc_iso(article.published_at), article.id

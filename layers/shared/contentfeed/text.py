@@ -1,0 +1,38 @@
+"""Small text helpers shared by models, storage and rendering."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+_NON_WORD = re.compile(r"[^\w]+")
+# Characters XML 1.0 forbids (everything below 0x20 but tab, LF, CR; lone surrogates; U+FFFE/F).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def slugify(text: str) -> str:
+    """A lowercase, hyphenated, URL-safe slug. Letters of every script are kept."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("_", "-")
+    return _NON_WORD.sub("-", folded).strip("-")[:80].strip("-")
+
+
+def strip_xml_illegal(text: str) -> str:
+    return XML_ILLEGAL.sub("", text)
+
+
+def utc_iso(moment: datetime) -> str:
+    """Fixed-width UTC timestamp that sorts as text: ``2026-11-20T09:30:00.000000Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    """RFC 3339 in UTC, seconds precision unless there are microseconds."""
+    moment = moment.astimezone(UTC)
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
