@@ -13,7 +13,10 @@ from urllib.parse import urlencode
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
@@ -21,9 +24,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from contentfeed.config import get_settings
 from contentfeed.dal import Store
-from contentfeed.errors import ContentFeedError, FieldIssue, NotFound, StorageUnavailable
+from contentfeed.errors import (
+    ContentFeedError,
+    FieldIssue,
+    NotFound,
+    StorageUnavailable,
+    UnsupportedMediaType,
+)
 from contentfeed.http.problem import from_error, problem
-from contentfeed.http.request import base_url, check_body
+from contentfeed.http.request import as_json_request, base_url, check_body
 from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
@@ -318,6 +327,11 @@ def handle_validation_error(error: RequestValidationError) -> Response[str]:
     )
 
 
+@app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
+    return from_error(UnsupportedMediaType("send the body as application/json"))
+
+
 @app.not_found
 def handle_not_found(_: Exception) -> Response[str]:
     return from_error(
@@ -332,7 +346,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         check_body(event)
     except ContentFeedError as error:
         return _raw(from_error(error))
-    return app.resolve(event, context)
+    return app.resolve(as_json_request(event), context)
 
 
 def _raw(response: Response[str]) -> dict[str, Any]:

@@ -72,3 +72,18 @@ def base_url(event: Mapping[str, Any], settings: Settings) -> str:
     if host.endswith(".amazonaws.com") and stage:
         return f"{scheme}://{host}/{stage}"
     return f"{scheme}://{host}"
+
+
+def as_json_request(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with a JSON Merge Patch body labelled plain JSON, for the body parser.
+
+    ``check_body`` has already accepted the media type; a merge patch *is* a JSON document.
+    """
+    headers = dict(event.get("headers") or {})
+    for name, value in headers.items():
+        if name.lower() == "content-type" and str(value).lower().startswith(
+            "application/merge-patch+json"
+        ):
+            headers[name] = "application/json"
+            return {**event, "headers": headers}
+    return event

@@ -1,0 +1,105 @@
+"""Shared fixtures: moto 5 ``mock_aws`` (not the old boto-2 ``pytest-moto`` plugin), the table
+built from template.yaml, settings, a counting hook on DynamoDB calls, a movable clock."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from contentfeed.config import Settings, get_settings
+from contentfeed.dal import Store
+from contentfeed.local.template import Template, create_table
+from moto import mock_aws
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE = "contentfeed-test"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return Template(ROOT / "template.yaml")
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials so nothing can reach a real account."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, aws_credentials: None) -> Iterator[Settings]:
+    """The functions' environment, as the template sets it, and fresh settings."""
+    for name, value in {
+        "TABLE_NAME": TABLE,
+        "SITE_URL": "https://news.example.org",
+        "SITE_TITLE": "Example News",
+        "POWERTOOLS_SERVICE_NAME": "contentfeed",
+        "POWERTOOLS_METRICS_NAMESPACE": "contentfeed",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("PUBLIC_BASE_URL", "WEBSUB_HUB_URL", "DYNAMODB_ENDPOINT_URL", "FEED_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def ddb(env: Settings, template: Template) -> Iterator[Any]:
+    """A moto DynamoDB with the table created from template.yaml; the client is made after the mock starts."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, template, TABLE)
+        yield client
+
+
+class CallCounter:
+    """Counts DynamoDB operations through botocore's event hooks."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, event_name: str, **_: Any) -> None:
+        self.calls[event_name.rsplit(".", 1)[-1]] += 1
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+@pytest.fixture
+def calls(ddb: Any) -> CallCounter:
+    counter = CallCounter()
+    ddb.meta.events.register("before-call.dynamodb.*", counter)
+    return counter
+
+
+@pytest.fixture
+def store(ddb: Any) -> Store:
+    return Store(TABLE, client=ddb)
+
+
+def load_event(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((ROOT / "events" / name).read_text(encoding="utf-8"))
+    return event

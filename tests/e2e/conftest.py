@@ -1,0 +1,84 @@
+"""The local server, started as a user would (``contentfeed serve``), on a free port."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+KEY = "cf_e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Message
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Server:
+    base: str
+    key: str
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        key: str | None = None,
+        raw: bytes | None = None,
+    ) -> Reply:
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if key is not None:
+            request.add_header("Authorization", f"Bearer {key}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return Reply(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.headers, error.read())
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    env = {**os.environ, "CONTENTFEED_API_KEY": KEY, "PORT": "0", "HOST": "127.0.0.1"}
+    for name in ("TABLE_NAME", "AWS_PROFILE", "DYNAMODB_ENDPOINT_URL", "PUBLIC_BASE_URL"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "contentfeed.cli", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert "serving http://" in first, f"server did not start: {first!r}"
+        base = first.split("serving ", 1)[1].split()[0]
+        yield Server(base=base, key=KEY)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

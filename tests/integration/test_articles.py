@@ -1,0 +1,239 @@
+"""The article logic against the table on moto: what is stored, what is listed, what it costs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from contentfeed.config import Settings
+from contentfeed.dal import Store
+from contentfeed.dal import keys as table_keys
+from contentfeed.errors import Conflict, Gone, NotFound, PreconditionFailed
+from contentfeed.logic import articles as logic
+from contentfeed.models import Article
+from contentfeed.models.api import ArticleIn
+
+from tests.conftest import NOW, CallCounter
+
+P = logic.Preconditions
+
+
+def new(store: Store, settings: Settings, *, now: Any = NOW, **fields: Any) -> Article:
+    document = {"title": "An article", **fields}
+    return logic.create_article(store, settings, ArticleIn.model_validate(document), now=now)
+
+
+def listed(store: Store, *, now: Any = NOW, limit: int = 100, **filters: str) -> list[str]:
+    page = logic.list_articles(store, now=now, limit=limit, cursor=None, **filters)
+    return [article.id for article in page.articles]
+
+
+def all_items(ddb: Any) -> list[dict[str, Any]]:
+    return ddb.scan(TableName="contentfeed-test")["Items"]  # test inspection only
+
+
+def test_create_stores_article_slug_entries_and_markers_in_one_transaction(
+    store: Store, env: Settings, ddb: Any, calls: CallCounter
+) -> None:
+    # Given an article with two tags and one author
+    # When it is created
+    article = new(
+        store, env, tags=["Salesforce", "Tech Workers"], authors=[{"name": "Rae Whitlock"}]
+    )
+    # Then it cost one read of the markers and one transaction
+    assert calls.calls == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    # And it is listed site-wide, per tag (by name or slug) and per author
+    assert listed(store) == [article.id]
+    assert listed(store, tag="tech-workers") == [article.id]
+    assert listed(store, tag="Salesforce") == [article.id]
+    assert listed(store, author="rae-whitlock") == [article.id]
+    assert listed(store, tag="other") == []
+    # And its derived fields are filled in
+    assert article.slug == "an-article"
+    assert article.url == "https://news.example.org/an-article"
+    assert article.version == 1
+    pks = {item["pk"]["S"] for item in all_items(ddb)}
+    assert {
+        "SLUG#an-article",
+        "FEED#site",
+        "FEED#tag:salesforce",
+        "FEED#tag:tech-workers",
+        "FEED#author:rae-whitlock",
+    } <= pks
+
+
+def test_reads_cost_one_operation_each(store: Store, env: Settings, calls: CallCounter) -> None:
+    # Given some articles
+    ids = [
+        new(
+            store, env, title=f"Article {n}", published_at=(NOW - timedelta(hours=n)).isoformat()
+        ).id
+        for n in range(5)
+    ]
+    calls.reset()
+    # When one is read and the list is read
+    logic.get_article(store, ids[0], now=NOW, privileged=False)
+    assert calls.calls == {"GetItem": 1}
+    calls.reset()
+    page = logic.list_articles(store, now=NOW, limit=3, cursor=None)
+    # Then each cost exactly one call, and the list has a next page
+    assert calls.calls == {"Query": 1}
+    assert [a.id for a in page.articles] == ids[:3]
+    assert page.after is not None
+
+
+def test_paging_visits_every_article_exactly_once(store: Store, env: Settings) -> None:
+    # Given 23 articles, two of them published at the very same instant
+    expected = []
+    for n in range(23):
+        moment = NOW - timedelta(minutes=n if n != 5 else 4)
+        expected.append(new(store, env, title=f"Article {n}", published_at=moment.isoformat()).id)
+    # When a client follows the cursor from the first page to the last
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        page = logic.list_articles(store, now=NOW, limit=10, cursor=cursor)
+        seen.extend(a.id for a in page.articles)
+        pages += 1
+        if page.after is None:
+            break
+        cursor = logic.encode_cursor(page.after)
+    # Then it saw each article once, newest first, in three pages
+    assert len(seen) == 23 and set(seen) == set(expected)
+    assert pages == 3
+
+
+def test_slugs_are_unique(store: Store, env: Settings, ddb: Any) -> None:
+    # Given an article with a chosen slug
+    new(store, env, slug="launch")
+    before = len(all_items(ddb))
+    # When another asks for the same slug
+    with pytest.raises(Conflict):
+        new(store, env, slug="launch", tags=["x"])
+    # Then nothing of it was written
+    assert len(all_items(ddb)) == before
+    # But an article whose slug is only derived from a repeated title gets a distinct one
+    first = new(store, env, title="Same title")
+    second = new(store, env, title="Same title")
+    assert first.slug == "same-title" and second.slug.startswith("same-title-")
+
+
+def test_edit_moves_index_entries_and_keeps_id(store: Store, env: Settings) -> None:
+    # Given an article in tag A
+    article = new(store, env, tags=["A"])
+    # When a PATCH moves it to tag B, renames it and changes its slug
+    patched = logic.patch_article(
+        store,
+        env,
+        article.id,
+        {"tags": ["B"], "title": "Renamed", "slug": "renamed"},
+        preconditions=P.from_headers('"v1"', None),
+        now=NOW + timedelta(minutes=1),
+    )
+    # Then the id stays, the version grows and the indexes follow
+    assert patched.id == article.id and patched.version == 2
+    assert listed(store, tag="a") == [] and listed(store, tag="b") == [article.id]
+    assert listed(store) == [article.id]
+    assert store.slug_owner("renamed") == article.id and store.slug_owner("an-article") is None
+    # And a writer holding the old version is refused
+    with pytest.raises(PreconditionFailed):
+        logic.patch_article(
+            store,
+            env,
+            article.id,
+            {"title": "Late"},
+            preconditions=P.from_headers('"v1"', None),
+            now=NOW,
+        )
+
+
+def test_every_write_bumps_the_markers_of_every_feed_it_touches(
+    store: Store, env: Settings
+) -> None:
+    article = new(store, env, tags=["A"])
+    site, tag_a = store.get_marker("site"), store.get_marker("tag:a")
+    assert site is not None and tag_a is not None
+    logic.patch_article(store, env, article.id, {"tags": ["B"]}, preconditions=P(), now=NOW)
+    site2, tag_a2, tag_b = (
+        store.get_marker("site"),
+        store.get_marker("tag:a"),
+        store.get_marker("tag:b"),
+    )
+    assert site2 is not None and tag_a2 is not None and tag_b is not None
+    assert site2.version == site.version + 1
+    assert tag_a2.version == tag_a.version + 1
+
+
+def test_delete_leaves_a_tombstone_and_frees_the_slug(store: Store, env: Settings) -> None:
+    # Given a tagged article
+    article = new(store, env, tags=["A"], slug="doomed")
+    # When it is deleted
+    logic.delete_article(store, article.id, preconditions=P(), now=NOW + timedelta(minutes=1))
+    # Then reading it says Gone, lists no longer show it, and its slug can be reused
+    with pytest.raises(Gone):
+        logic.get_article(store, article.id, now=NOW, privileged=True)
+    assert listed(store) == [] and listed(store, tag="a") == []
+    assert store.slug_owner("doomed") is None
+    # And the feed markers remember the deletion (for Atom tombstones)
+    marker = store.get_marker("tag:a")
+    assert marker is not None and article.id in marker.deleted
+    # And a second delete is Gone too
+    with pytest.raises(Gone):
+        logic.delete_article(store, article.id, preconditions=P(), now=NOW)
+
+
+def test_put_creates_then_replaces_under_a_client_id(store: Store, env: Settings) -> None:
+    data = ArticleIn.model_validate({"title": "From the CMS", "tags": ["cms"]})
+    first, created = logic.replace_article(store, env, "cms-42", data, preconditions=P(), now=NOW)
+    assert created and first.version == 1
+    again, created = logic.replace_article(
+        store, env, "cms-42", data, preconditions=P.from_headers('"v1"', None), now=NOW
+    )
+    assert not created and again.version == 2 and again.created_at == first.created_at
+    assert listed(store, tag="cms") == ["cms-42"]
+
+
+def test_drafts_and_scheduled_articles_stay_hidden_until_due(store: Store, env: Settings) -> None:
+    # Given a draft and an article scheduled an hour ahead
+    draft = new(store, env, title="Draft", status="draft")
+    later = NOW + timedelta(hours=1)
+    scheduled = new(store, env, title="Scheduled", published_at=later.isoformat(), tags=["A"])
+    # Then neither is listed nor readable without a key, but both are with one
+    assert listed(store) == []
+    for hidden in (draft, scheduled):
+        with pytest.raises(NotFound):
+            logic.get_article(store, hidden.id, now=NOW, privileged=False)
+        assert logic.get_article(store, hidden.id, now=NOW, privileged=True).id == hidden.id
+    # And once its time has come the scheduled one is there, with no write in between
+    assert listed(store, now=later) == [scheduled.id]
+    assert listed(store, now=later, tag="a") == [scheduled.id]
+    # And the feed marker tells a reader that something became due
+    marker = store.get_marker("site")
+    assert marker is not None
+    assert marker.latest_due(NOW) is None and marker.latest_due(later) == later
+
+
+def test_first_feed_page_reads_marker_and_skips_pending_entries(
+    store: Store, env: Settings, calls: CallCounter
+) -> None:
+    # Given three due articles and, above them in the index, two scheduled ones
+    due = [
+        new(store, env, title=f"Due {n}", published_at=(NOW - timedelta(hours=n)).isoformat()).id
+        for n in range(3)
+    ]
+    for n in range(2):
+        new(store, env, title=f"Later {n}", published_at=(NOW + timedelta(days=n + 1)).isoformat())
+    calls.reset()
+    # When the first page of the site feed is read with its marker
+    page = store.list_scope(table_keys.SITE, now=NOW, limit=2, with_marker=True)
+    # Then it has the marker, the two newest due articles, and a next page
+    assert page.marker is not None and page.marker.version == 5
+    assert [a.id for a in page.articles] == due[:2]
+    assert page.after is not None
+    # And the scheduled entries cost one extra Query only while they are pending
+    assert calls.calls == {"Query": 2}
+    calls.reset()
+    store.list_scope(table_keys.SITE, now=NOW + timedelta(days=3), limit=2, with_marker=True)
+    assert calls.calls == {"Query": 1}

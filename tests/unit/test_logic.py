@@ -1,0 +1,120 @@
+"""Pure pieces of the article logic: merge patch, cursors, preconditions, slugs, sanitising, keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from contentfeed.errors import BadRequest, PreconditionFailed
+from contentfeed.logic.articles import Preconditions, decode_cursor, encode_cursor, merge_patch
+from contentfeed.logic.keys import bearer_token, hash_key, new_key
+from contentfeed.logic.sanitize import clean_html
+from contentfeed.models import Article
+from contentfeed.text import slugify, utc_iso
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def article(version: int = 3) -> Article:
+    return Article(
+        id="a1",
+        slug="s",
+        title="t",
+        url="https://example.org/s",
+        published_at=NOW,
+        created_at=NOW,
+        updated_at=NOW,
+        version=version,
+    )
+
+
+def test_merge_patch_follows_rfc_7396_examples() -> None:
+    # Given the RFC 7396 appendix A style cases
+    assert merge_patch({"a": "b"}, {"a": "c"}) == {"a": "c"}
+    assert merge_patch({"a": "b"}, {"b": "c"}) == {"a": "b", "b": "c"}
+    assert merge_patch({"a": "b"}, {"a": None}) == {}
+    assert merge_patch({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}) == {"a": {"b": "d"}}
+    assert merge_patch({"a": [{"b": "c"}]}, {"a": [1]}) == {"a": [1]}
+    assert merge_patch({"e": None}, {"a": 1}) == {"e": None, "a": 1}
+    assert merge_patch({"a": "foo"}, "bar") == "bar"
+
+
+def test_cursor_round_trips_and_rejects_forgeries() -> None:
+    # Given a cursor made for a position in the past
+    position = (utc_iso(NOW - timedelta(days=1)), "3f1e0a52-7c1b-4c8e-9a4e-2b6d5f0c9e11")
+    cursor = encode_cursor(position)
+    # Then it decodes to the same position
+    assert decode_cursor(cursor, now=NOW) == position
+    # And cursors that are garbage, name other keys, or point into the future are refused
+    future = encode_cursor((utc_iso(NOW + timedelta(days=1)), "x"))
+    for forged in ("!!!", "bm90IGEgY3Vyc29y", encode_cursor(("KEYS", "abc")), future):
+        with pytest.raises(BadRequest):
+            decode_cursor(forged, now=NOW)
+
+
+def test_if_match_accepts_the_current_etag_only() -> None:
+    current = article(version=3)
+    Preconditions.from_headers('"v3"', None).check(current)
+    Preconditions.from_headers('"v1", "v3"', None).check(current)
+    Preconditions.from_headers("*", None).check(current)
+    Preconditions.from_headers(None, None).check(current)
+    with pytest.raises(PreconditionFailed):
+        Preconditions.from_headers('"v2"', None).check(current)
+    with pytest.raises(PreconditionFailed):
+        Preconditions.from_headers('"v1"', None).check(None)
+    with pytest.raises(PreconditionFailed):
+        Preconditions.from_headers(None, "*").check(current)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        (
+            "Salesforce Workers Urge CEO To ‘Re-Examine’ Work",
+            "salesforce-workers-urge-ceo-to-re-examine-work",
+        ),
+        ("Tech Workers", "tech-workers"),
+        ("  Déjà vu — again!  ", "déjà-vu-again"),
+        ("東京 ニュース", "東京-ニュース"),
+        ("snake_case", "snake-case"),
+        ("!!!", ""),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_sanitiser_removes_active_content_and_keeps_editorial_markup() -> None:
+    # Given HTML with scripts, handlers and dangerous URLs next to editorial markup
+    dirty = (
+        '<p onclick="steal()">Hi <em>there</em><script>alert(1)</script></p>'
+        '<a href="javascript:alert(1)">x</a><img src="data:image/png;base64,AAA" alt="d">'
+        "<blockquote><p>“Quoted” — text</p></blockquote><style>p{}</style>"
+        '<figure><img src="https://img.example/a.jpg" alt="A"><figcaption>Cap</figcaption></figure>'
+        '<iframe src="https://evil.example"></iframe><a href="/rel">rel</a>'
+    )
+    # When it is cleaned
+    clean = clean_html(dirty)
+    # Then nothing active survives
+    for banned in ("<script", "onclick", "javascript:", "data:", "<style", "<iframe"):
+        assert banned not in clean
+    # And the editorial markup does
+    for kept in (
+        "<em>there</em>",
+        "<blockquote>",
+        "“Quoted” — text",
+        "<figcaption>Cap</figcaption>",
+        'src="https://img.example/a.jpg"',
+        'href="/rel"',
+    ):
+        assert kept in clean
+
+
+def test_keys_are_random_and_only_bearer_tokens_count() -> None:
+    first, second = new_key(), new_key()
+    assert first != second and first.startswith("cf_") and len(first) >= 40
+    assert hash_key(first) != hash_key(second) and len(hash_key(first)) == 64
+    assert bearer_token(f"Bearer {first}") == first
+    assert bearer_token(f"bearer {first}") == first
+    for header in (None, "", first, f"Basic {first}", "Bearer ", "Bearer " + "x" * 300):
+        assert bearer_token(header) is None

@@ -1,0 +1,67 @@
+"""The API boundary: what an article may and may not contain."""
+
+from __future__ import annotations
+
+import pytest
+from contentfeed.models.api import MAX_TAGS, ArticleIn
+from pydantic import ValidationError
+
+
+def fields_of(error: ValidationError) -> set[str]:
+    return {".".join(str(part) for part in item["loc"]) for item in error.errors()}
+
+
+def test_minimal_article_needs_only_a_title() -> None:
+    article = ArticleIn.model_validate({"title": "Hello"})
+    assert article.status == "published"
+    assert article.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ({}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "a\nb"}, "title"),
+        ({"title": "x" * 301}, "title"),
+        ({"title": 42}, "title"),
+        ({"title": "ok", "colour": "red"}, "colour"),
+        ({"title": "ok", "published_at": "2026-11-20T09:30:00"}, "published_at"),
+        ({"title": "ok", "published_at": "yesterday"}, "published_at"),
+        ({"title": "ok", "status": "archived"}, "status"),
+        ({"title": "ok", "slug": "Not A Slug"}, "slug"),
+        ({"title": "ok", "url": "javascript:alert(1)"}, "url"),
+        ({"title": "ok", "url": "/relative"}, "url"),
+        ({"title": "ok", "tags": ["a"] * 2}, "tags"),
+        ({"title": "ok", "tags": [f"t{i}" for i in range(MAX_TAGS + 1)]}, "tags"),
+        ({"title": "ok", "tags": ["!!!"]}, "tags.0"),
+        ({"title": "ok", "summary": "bell \x07"}, "summary"),
+        ({"title": "ok", "content_html": "lone \ud800 surrogate"}, "content_html"),
+        ({"title": "ok", "image": {"caption": "no url"}}, "image.url"),
+        (
+            {"title": "ok", "image": {"url": "https://x.example/a.jpg", "length": -1}},
+            "image.length",
+        ),
+        (
+            {"title": "ok", "image": {"url": "https://x.example/a.jpg", "type": "text/html"}},
+            "image.type",
+        ),
+        ({"title": "ok", "authors": [{"name": "A"}, {"name": "a"}]}, "authors"),
+        ({"title": "ok", "authors": [{"name": "A", "email": "not-an-email"}]}, "authors.0.email"),
+        ({"title": "ok", "language": "english!"}, "language"),
+    ],
+)
+def test_bad_input_names_the_bad_field(document: dict[str, object], field: str) -> None:
+    # Given a document that is wrong in exactly one way
+    # When it is validated
+    with pytest.raises(ValidationError) as caught:
+        ArticleIn.model_validate(document)
+    # Then the error names that field
+    assert field in fields_of(caught.value)
+
+
+def test_datetimes_keep_their_offset_for_conversion() -> None:
+    article = ArticleIn.model_validate({"title": "t", "published_at": "2026-11-20T09:30:00+10:00"})
+    assert article.published_at is not None
+    assert article.published_at.utcoffset() is not None
+    assert article.published_at.isoformat() == "2026-11-20T09:30:00+10:00"
