@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
@@ -31,6 +32,7 @@ from contentfeed.errors import (
     StorageUnavailable,
     UnsupportedMediaType,
 )
+from contentfeed.http.paging import encode_cursor
 from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body
 from contentfeed.logic import articles as logic
@@ -42,12 +44,16 @@ from contentfeed.text import rfc3339
 logger = Logger()
 metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
-app.enable_swagger(
-    path="/docs",
-    title="contentfeed API",
-    version="1.0.0",
-    description="Articles in over JSON; RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.",
-)
+OPENAPI_INFO: dict[str, Any] = {
+    "title": "contentfeed API",
+    "version": "1.0.0",
+    "description": "Articles in over JSON; RSS 2.0, Atom 1.0 and JSON Feed 1.1 out. "
+    "Writes need `Authorization: Bearer <key>`.",
+    "security_schemes": {"writeKey": HTTPBearer(description="A contentfeed write key")},
+}
+WRITE_KEY: list[dict[str, list[str]]] = [{"writeKey": []}]
+app.configure_openapi(**OPENAPI_INFO)
+app.enable_swagger(path="/docs", persist_authorization=True)
 
 JSON = "application/json"
 
@@ -160,7 +166,7 @@ def list_articles(
         get_store(), now=clock(), limit=limit, cursor=cursor, tag=tag, author=author
     )
     base = base_url(app.current_event.raw_event, get_settings())
-    next_cursor = logic.encode_cursor(page.after) if page.after else None
+    next_cursor = encode_cursor(page.after) if page.after else None
     next_url = None
     if next_cursor:
         query = {"limit": limit, "cursor": next_cursor, "tag": tag, "author": author}
@@ -198,6 +204,7 @@ def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
 
 @app.post(
     "/articles",
+    security=WRITE_KEY,
     summary="Create an article",
     responses={
         201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
@@ -216,6 +223,7 @@ def create_article(article: Annotated[ArticleIn, Body()]) -> Response[str]:
 
 @app.put(
     "/articles/<article_id>",
+    security=WRITE_KEY,
     summary="Create or replace an article under a client-chosen id",
     responses={
         200: {"description": "Replaced", "content": {JSON: {"model": ArticleOut}}},
@@ -237,7 +245,7 @@ def put_article(
     metrics.add_metric(
         name="ArticleCreated" if created else "ArticleUpdated", unit=MetricUnit.Count, value=1
     )
-    logger.info("article saved", article_id=saved.id, version=saved.version, created=created)
+    logger.info("article saved", article_id=saved.id, version=saved.version, new=created)
     if created:
         base = base_url(app.current_event.raw_event, get_settings())
         return _article_response(
@@ -248,6 +256,7 @@ def put_article(
 
 @app.patch(
     "/articles/<article_id>",
+    security=WRITE_KEY,
     summary="Change an article with a JSON Merge Patch (RFC 7396)",
     responses={
         200: {"description": "Patched", "content": {JSON: {"model": ArticleOut}}},
@@ -269,6 +278,7 @@ def patch_article(
 
 @app.delete(
     "/articles/<article_id>",
+    security=WRITE_KEY,
     summary="Delete an article (GET answers 410 afterwards)",
     responses={
         204: {"description": "Deleted"},
@@ -286,7 +296,9 @@ def delete_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
 
 @app.get("/openapi.json", summary="This API's OpenAPI 3 description", include_in_schema=False)
 def openapi() -> Response[str]:
-    return Response(status_code=200, content_type=JSON, body=app.get_openapi_json_schema())
+    base = base_url(app.current_event.raw_event, get_settings())
+    schema = app.get_openapi_json_schema(**OPENAPI_INFO, servers=[Server(url=base)])
+    return Response(status_code=200, content_type=JSON, body=schema)
 
 
 # ------------------------------------------------------------------- errors

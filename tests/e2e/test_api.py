@@ -128,6 +128,8 @@ def test_openapi_and_offline_docs(server: Server) -> None:
     assert spec.status == 200
     paths = spec.json()["paths"]
     assert {"/articles", "/articles/{article_id}"} <= set(paths)
+    assert spec.json()["servers"] == [{"url": server.base}]
+    assert spec.json()["paths"]["/articles"]["post"]["security"] == [{"writeKey": []}]
     docs = server.request("GET", "/docs")
     assert docs.status == 200 and b"swagger" in docs.body.lower()
     # The page loads no script or stylesheet from another host

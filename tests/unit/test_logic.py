@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from contentfeed.errors import BadRequest, PreconditionFailed
-from contentfeed.logic.articles import Preconditions, decode_cursor, encode_cursor, merge_patch
+from contentfeed.http.paging import decode_cursor, encode_cursor
+from contentfeed.logic.articles import Preconditions, merge_patch
 from contentfeed.logic.keys import bearer_token, hash_key, new_key
 from contentfeed.logic.sanitize import clean_html
 from contentfeed.models import Article
