@@ -44,6 +44,14 @@ class NotFound(ContentFeedError):
     status, slug, title = 404, "not-found", "Not found"
 
 
+class MethodNotAllowed(ContentFeedError):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+    def __init__(self, detail: str, *, allow: str) -> None:
+        super().__init__(detail)
+        self.allow = allow
+
+
 class Gone(ContentFeedError):
     status, slug, title = 410, "gone", "Deleted"
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from contentfeed.errors import PROBLEM_BASE, ContentFeedError, FieldIssue, StorageUnavailable
+from contentfeed.errors import (
+    PROBLEM_BASE,
+    ContentFeedError,
+    FieldIssue,
+    MethodNotAllowed,
+    StorageUnavailable,
+)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -58,6 +64,8 @@ def from_error(error: ContentFeedError) -> Response[str]:
     headers: dict[str, str] = {}
     if isinstance(error, StorageUnavailable):
         headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, MethodNotAllowed):
+        headers["Allow"] = error.allow
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="contentfeed"'
     return problem(

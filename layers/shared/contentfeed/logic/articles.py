@@ -6,9 +6,6 @@ environment or the clock itself, so tests can move time (a scheduled article bec
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,14 +26,14 @@ from contentfeed.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
+from contentfeed.http.paging import decode_cursor
 from contentfeed.logic.sanitize import clean_html
 from contentfeed.models import Article, Contributor, Image, Person, Status, Tombstone
 from contentfeed.models.api import ArticleIn
-from contentfeed.text import parse_utc_iso, slugify, utc_iso
+from contentfeed.text import slugify, utc_iso
 
 WRITE_ATTEMPTS = 3
 """Writes without If-Match re-read and re-apply this often when another writer got in first."""
-_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([A-Za-z0-9._~-]{1,128})$")
 
 
 def etag(article: Article) -> str:
@@ -187,26 +184,6 @@ def get_article(store: Store, article_id: str, *, now: datetime, privileged: boo
     if record is None or (not privileged and not record.is_visible(now)):
         raise NotFound(f"no article with id {article_id}")
     return record
-
-
-def encode_cursor(after: tuple[str, str]) -> str:
-    return base64.urlsafe_b64encode(f"{after[0]}|{after[1]}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, *, now: datetime) -> tuple[str, str]:
-    """A cursor names a position (time, id) inside the requested listing and nothing else.
-
-    The partition comes from the request, never from the cursor, and the position must be in the
-    past, so a forged cursor can at most skip ahead within what the caller may read anyway.
-    """
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise BadRequest("cursor is not one this service issued") from None
-    match = _CURSOR.match(text)
-    if not match or parse_utc_iso(match.group(1)) > now:
-        raise BadRequest("cursor is not one this service issued")
-    return match.group(1), match.group(2)
 
 
 def list_scope_for(tag: str | None, author: str | None) -> str:
