@@ -4,6 +4,7 @@ built from template.yaml, settings, a counting hook on DynamoDB calls, a movable
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,10 +13,11 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
 from contentfeed.local.template import Template, create_table
-from moto import mock_aws
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "contentfeed-test"
@@ -98,6 +100,39 @@ def calls(ddb: Any) -> CallCounter:
 @pytest.fixture
 def store(ddb: Any) -> Store:
     return Store(TABLE, client=ddb)
+
+
+class AtomicCalls:
+    """A client proxy that runs one DynamoDB call at a time.
+
+    Every DynamoDB request is atomic; moto's in-memory backend is not thread-safe (a transaction
+    deep-copies tables another thread is changing). Serialising whole calls gives moto
+    DynamoDB's guarantee and still lets threads interleave *between* calls, which is where
+    read-modify-write races live.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return call
+
+
+def response_headers(result: dict[str, Any]) -> dict[str, str]:
+    """A Lambda proxy result's headers, lower-cased, multi-value ones joined."""
+    headers = {name.lower(): str(value) for name, value in (result.get("headers") or {}).items()}
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers[name.lower()] = ", ".join(str(value) for value in values)
+    return headers
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from contentfeed.config import get_settings
 from contentfeed.dal import Store
 from contentfeed.http.request import header

@@ -9,9 +9,9 @@ import tomllib
 from typing import Any
 
 import pytest
+
 from contentfeed.local.gateway import LambdaContext, build_event
 from contentfeed.local.template import Template
-
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.infra

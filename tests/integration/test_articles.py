@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.dal import keys as table_keys
@@ -14,7 +15,6 @@ from contentfeed.http.paging import encode_cursor
 from contentfeed.logic import articles as logic
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
-
 from tests.conftest import NOW, CallCounter
 
 P = logic.Preconditions

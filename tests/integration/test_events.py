@@ -14,12 +14,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.local.gateway import LambdaContext
 from contentfeed.local.template import RouteSpec, Template
 from contentfeed.logic.keys import create_key, revoke_key
-
 from tests.conftest import NOW, ROOT, load_event
 
 EVENTS = ROOT / "events"
@@ -60,7 +60,7 @@ def route_of(template: Template, event: dict[str, Any]) -> RouteSpec:
     matches = [
         route
         for route in template.routes()
-        if (route.method, route.path) == (event["httpMethod"], event["resource"])
+        if route.method in (event["httpMethod"], "ANY") and route.path == event["resource"]
     ]
     assert len(matches) == 1, f"no single route for {event['httpMethod']} {event['resource']}"
     return matches[0]
@@ -78,7 +78,10 @@ def test_every_api_route_has_exactly_one_event_and_every_event_a_route(template:
     # When each event is keyed by the route it targets
     targets: dict[tuple[str, str], list[str]] = {}
     for name, event in events.items():
-        targets.setdefault((event["httpMethod"], event["resource"]), []).append(name)
+        method = next(
+            (m for m, p in routes if p == event["resource"] and m == "ANY"), event["httpMethod"]
+        )
+        targets.setdefault((method, event["resource"]), []).append(name)
 
     # Then every route has exactly one event, and no event targets a route that does not exist
     missing = sorted(f"{method} {path}" for method, path in routes - targets.keys())

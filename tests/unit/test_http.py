@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from contentfeed.http.conditional import http_date, is_not_modified, parse_http_date, strong_etag
 from contentfeed.http.negotiation import prefers_html
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from contentfeed.errors import BadRequest, PreconditionFailed
 from contentfeed.http.paging import decode_cursor, encode_cursor
 from contentfeed.logic.articles import Preconditions, merge_patch

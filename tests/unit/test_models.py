@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from contentfeed.models.api import MAX_TAGS, ArticleIn
 from pydantic import ValidationError
+
+from contentfeed.models.api import MAX_TAGS, ArticleIn
 
 
 def fields_of(error: ValidationError) -> set[str]:

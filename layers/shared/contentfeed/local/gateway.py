@@ -65,7 +65,7 @@ def load_handler(spec: FunctionSpec) -> Handler:
 
 
 class Gateway:
-    """Routes requests to the template's functions, one invocation at a time per function (like one warm container each)."""
+    """Routes requests to the template's functions and invokes them in-process."""
 
     def __init__(
         self, template: Template, *, handlers: Mapping[str, Handler] | None = None
@@ -79,7 +79,9 @@ class Gateway:
         for name, spec in functions.items():
             if name not in self.handlers:
                 self.handlers[name] = load_handler(spec)
-        self._locks = {name: threading.Lock() for name in self.handlers}
+        # One invocation at a time: each function behaves like one warm container, and the
+        # embedded moto backend (not thread-safe) sees one DynamoDB call at a time.
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ routing
 
@@ -161,7 +163,7 @@ class Gateway:
         return None
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
-        with self._locks[function]:
+        with self._lock:
             return self.handlers[function](event, LambdaContext(function_name=function))
 
     def gateway_response(self, kind: str, *, fallback: int) -> HttpResponse:

@@ -1,0 +1,204 @@
+"""The feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, each tag and each author, and
+the HTML home page. Public, cacheable, conditional.
+
+Readers get the feed media types; a browser (``Accept`` preferring ``text/html``) gets a
+readable page with a note on how to subscribe, at the same URL (``Vary: Accept``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from contentfeed.config import get_settings
+from contentfeed.dal import Store
+from contentfeed.errors import ContentFeedError, MethodNotAllowed, NotFound, StorageUnavailable
+from contentfeed.http.negotiation import prefers_html
+from contentfeed.http.problem import from_error
+from contentfeed.http.request import base_url
+from contentfeed.logic.feeds import (
+    FORMAT_TITLES,
+    MEDIA_TYPES,
+    FeedAnswer,
+    FeedRequest,
+    Format,
+    Kind,
+    Renderer,
+    serve_feed,
+)
+from contentfeed.models import Article
+from contentfeed.rendering.model import FeedInfo
+from contentfeed.text import slugify
+
+logger = Logger()
+metrics = Metrics()
+app = APIGatewayRestResolver()
+
+ALLOW = "GET, HEAD"
+HTML = "text/html; charset=utf-8"
+
+
+@lru_cache(maxsize=1)
+def get_store() -> Store:
+    settings = get_settings()
+    return Store(settings.table_name, endpoint_url=settings.dynamodb_endpoint_url)
+
+
+def clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _header(name: str) -> str | None:
+    wanted = name.lower()
+    headers = app.current_event.headers or {}
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
+
+
+def renderer_for(request: FeedRequest, base: str) -> Renderer:
+    """The renderer a request needs; feedgen and lxml are imported only when a feed is rendered."""
+    if request.html:
+        from contentfeed.rendering.page import Alternate, render_page
+
+        folder = base + request.folder
+        alternates = [
+            Alternate(
+                title=FORMAT_TITLES[fmt],
+                media_type=MEDIA_TYPES[fmt],
+                url=folder + request.path(fmt).removeprefix(request.folder),
+            )
+            for fmt in Format
+        ]
+        subscribe = None if request.home else base + request.path()
+
+        def page(info: FeedInfo, articles: Sequence[Article]) -> tuple[bytes, int]:
+            return render_page(info, articles, alternates=alternates, subscribe_url=subscribe), len(
+                articles
+            )
+
+        return page
+    if request.format is Format.RSS:
+        from contentfeed.rendering.rss import render_rss_counted
+
+        return render_rss_counted
+    if request.format is Format.ATOM:
+        from contentfeed.rendering.atom import render_atom_counted
+
+        return render_atom_counted
+    from contentfeed.rendering.jsonfeed import render_json_feed_counted
+
+    return render_json_feed_counted
+
+
+def _content_type(request: FeedRequest) -> str:
+    if request.html:
+        return HTML
+    return f"{MEDIA_TYPES[request.format]}; charset=utf-8"
+
+
+def _respond(request: FeedRequest) -> Response[str]:
+    settings = get_settings()
+    base = base_url(app.current_event.raw_event, settings)
+    answer: FeedAnswer = serve_feed(
+        get_store(),
+        request,
+        renderer_for(request, base),
+        settings=settings,
+        base=base,
+        now=clock(),
+        if_none_match=_header("If-None-Match"),
+        if_modified_since=_header("If-Modified-Since"),
+    )
+    ttl = settings.feed_ttl_minutes * 60
+    headers: dict[str, str | list[str]] = {
+        **answer.validators.headers(),
+        "Cache-Control": f"public, max-age={min(ttl, 300)}, stale-while-revalidate={ttl}",
+        "Vary": "Accept",
+        "Link": [f'<{url}>; rel="{rel}"' for rel, url in answer.links.items()],
+    }
+    metrics.add_metric(
+        name="FeedNotModified" if answer.not_modified else "FeedServed",
+        unit=MetricUnit.Count,
+        value=1,
+    )
+    if answer.not_modified:
+        return Response(status_code=304, headers=headers, body="")
+    body = "" if app.current_event.http_method == "HEAD" else (answer.body or b"").decode("utf-8")
+    return Response(
+        status_code=200, content_type=_content_type(request), headers=headers, body=body
+    )
+
+
+def _request(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> FeedRequest:
+    params = app.current_event.query_string_parameters or {}
+    return FeedRequest(
+        kind=kind,
+        slug=slugify(slug) if kind is not Kind.SITE else "",
+        format=fmt,
+        html=home or prefers_html(_header("Accept")),
+        home=home,
+        cursor=params.get("cursor") or None,
+    )
+
+
+@app.route("/", method=["GET", "HEAD"])
+def home() -> Response[str]:
+    return _respond(_request(Kind.SITE, "", Format.RSS, home=True))
+
+
+def _register(fmt: Format, file_name: str) -> None:
+    @app.route(f"/{file_name}", method=["GET", "HEAD"])
+    def site_feed() -> Response[str]:
+        return _respond(_request(Kind.SITE, "", fmt))
+
+    @app.route(f"/tags/<tag>/{file_name}", method=["GET", "HEAD"])
+    def tag_feed(tag: str) -> Response[str]:
+        return _respond(_request(Kind.TAG, tag, fmt))
+
+    @app.route(f"/authors/<author>/{file_name}", method=["GET", "HEAD"])
+    def author_feed(author: str) -> Response[str]:
+        return _respond(_request(Kind.AUTHOR, author, fmt))
+
+
+for _format, _file in (("rss", "feed.xml"), ("atom", "atom.xml"), ("json", "feed.json")):
+    _register(Format(_format), _file)
+
+
+@app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
+def handle_service_error(error: ContentFeedError) -> Response[str]:
+    if isinstance(error, StorageUnavailable):
+        logger.warning("storage unavailable", cause=error.detail)
+    return from_error(error)
+
+
+@app.not_found
+def handle_not_found(_: Exception) -> Response[str]:
+    method = app.current_event.http_method
+    if method not in ("GET", "HEAD") and _is_feed_path(app.current_event.path):
+        return from_error(
+            MethodNotAllowed(f"{method} is not allowed here; use {ALLOW}", allow=ALLOW)
+        )
+    return from_error(NotFound(f"no route {method} {app.current_event.path}"))
+
+
+def _is_feed_path(path: str) -> bool:
+    parts = path.strip("/").split("/")
+    names = ("feed.xml", "atom.xml", "feed.json")
+    return (
+        path == "/"
+        or (len(parts) == 1 and parts[0] in names)
+        or (len(parts) == 3 and parts[0] in ("tags", "authors") and parts[2] in names)
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

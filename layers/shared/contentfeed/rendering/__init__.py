@@ -1,0 +1,1 @@
+"""Pure feed rendering: (feed description, articles) -> bytes. No I/O, no clock."""
