@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -141,6 +141,12 @@ def _article_response(
     )
 
 
+def _principal() -> str:
+    """Who the authorizer let in (idempotency keys are scoped to it)."""
+    context = app.current_event.raw_event.get("requestContext") or {}
+    return str((context.get("authorizer") or {}).get("principalId") or "")
+
+
 def _preconditions() -> logic.Preconditions:
     return logic.Preconditions.from_headers(_header("If-Match"), _header("If-None-Match"))
 
@@ -206,14 +212,30 @@ def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
 @app.post(
     "/articles",
     security=WRITE_KEY,
-    summary="Create an article",
+    summary="Create an article (a retry with the same Idempotency-Key returns the first result)",
     responses={
         201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
         **WRITE_ERRORS,
     },
 )
-def create_article(article: Annotated[ArticleIn, Body()]) -> Response[str]:
-    created = logic.create_article(get_store(), get_settings(), article, now=clock())
+def create_article(
+    article: Annotated[ArticleIn, Body()],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Retries with the same key and body return the first result",
+        ),
+    ] = None,
+) -> Response[str]:
+    now = clock()
+    claim = None
+    if idempotency_key is not None:
+        claim = logic.idempotency_claim(idempotency_key, _principal(), article, now=now)
+    created = logic.create_article(get_store(), get_settings(), article, now=now, claim=claim)
     metrics.add_metric(name="ArticleCreated", unit=MetricUnit.Count, value=1)
     logger.info("article created", article_id=created.id, version=created.version)
     base = base_url(app.current_event.raw_event, get_settings())

@@ -134,3 +134,23 @@ def test_openapi_and_offline_docs(server: Server) -> None:
     assert docs.status == 200 and b"swagger" in docs.body.lower()
     # The page loads no script or stylesheet from another host
     assert not re.search(rb'<(script|link)[^>]+(src|href)="https?://', docs.body)
+
+
+def test_idempotent_create(server: Server) -> None:
+    # Given a create sent with an Idempotency-Key
+    body = {"title": "Exactly once", "tags": ["idem"]}
+    headers = {"Idempotency-Key": "create-exactly-once-1"}
+    first = server.request("POST", "/articles", key=server.key, body=body, headers=headers)
+    assert first.status == 201
+    # When the client retries it (same key, same body)
+    again = server.request("POST", "/articles", key=server.key, body=body, headers=headers)
+    # Then it gets the first result and only one article exists
+    assert again.status == 201 and again.json()["id"] == first.json()["id"]
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(server.request("GET", "/articles?tag=idem").json()["items"]) == 1
+    # And the same key with another body is refused
+    other = server.request(
+        "POST", "/articles", key=server.key, body={"title": "Other"}, headers=headers
+    )
+    assert_problem(other, 422)
+    assert len(server.request("GET", "/articles?tag=idem").json()["items"]) == 1

@@ -238,3 +238,22 @@ def test_first_feed_page_reads_marker_and_skips_pending_entries(
     calls.reset()
     store.list_scope(table_keys.SITE, now=NOW + timedelta(days=3), limit=2, with_marker=True)
     assert calls.calls == {"Query": 1}
+
+
+def test_idempotency_key_is_atomic_with_the_create_and_expires(
+    store: Store, env: Settings, ddb: Any
+) -> None:
+    data = ArticleIn.model_validate({"title": "Once", "tags": ["x"]})
+    claim = logic.idempotency_claim("key-1", "principal-a", data, now=NOW)
+    first = logic.create_article(store, env, data, now=NOW, claim=claim)
+    items = len(all_items(ddb))
+    # A retry within the window returns the same article and writes nothing
+    again = logic.create_article(store, env, data, now=NOW + timedelta(minutes=5), claim=claim)
+    assert again.id == first.id and len(all_items(ddb)) == items
+    # The same key from another write key is a different claim
+    other = logic.idempotency_claim("key-1", "principal-b", data, now=NOW)
+    assert logic.create_article(store, env, data, now=NOW, claim=other).id != first.id
+    # After the window the key is free again (DynamoDB's TTL deletes lazily)
+    later = NOW + logic.IDEMPOTENCY_WINDOW + timedelta(minutes=1)
+    renewed = logic.idempotency_claim("key-1", "principal-a", data, now=later)
+    assert logic.create_article(store, env, data, now=later, claim=renewed).id != first.id

@@ -8,6 +8,7 @@ slug claim             ``SLUG#{slug}``                   ``S``
 feed entry (copy)      ``FEED#{scope}``                  ``P#{published_at UTC}#{id}``
 feed marker            ``FEED#{scope}``                  ``P~`` (sorts above every entry)
 write key              ``KEYS``                          ``{sha256 of the key}``
+idempotency claim      ``IDEMPOTENCY#{sha256}``          ``I`` (expires through TTL)
 =====================  ================================  ==========================================
 
 A scope is ``site``, ``tag:{tag slug}`` or ``author:{author slug}``.
@@ -24,6 +25,7 @@ SLUG_SK = "S"
 MARKER_SK = "P~"
 ENTRY_PREFIX = "P#"
 KEYS_PK = "KEYS"
+IDEMPOTENCY_SK = "I"
 
 SITE = "site"
 
@@ -34,6 +36,10 @@ def article_pk(article_id: str) -> str:
 
 def slug_pk(slug: str) -> str:
     return f"SLUG#{slug}"
+
+
+def idempotency_pk(key_hash: str) -> str:
+    return f"IDEMPOTENCY#{key_hash}"
 
 
 def feed_pk(scope: str) -> str:

@@ -101,6 +101,19 @@ class ScopePage:
 
 
 @dataclass(frozen=True, slots=True)
+class IdempotencyClaim:
+    """An ``Idempotency-Key`` taken by a create, stored with a digest of the request."""
+
+    key_hash: str
+    request_hash: str
+    expires_at: datetime
+
+
+class IdempotencyKeyTaken(Exception):
+    """The claim's key was already taken by an earlier request (nothing was written)."""
+
+
+@dataclass(frozen=True, slots=True)
 class KeyRecord:
     key_hash: str
     name: str
@@ -290,12 +303,21 @@ class Store:
             pending = dict(answer.get("UnprocessedKeys") or {})
         return found
 
-    def save(self, new: Article, previous: Article | Tombstone | None, *, now: datetime) -> None:
+    def save(
+        self,
+        new: Article,
+        previous: Article | Tombstone | None,
+        *,
+        now: datetime,
+        claim: IdempotencyClaim | None = None,
+    ) -> None:
         """Write ``new`` and everything that depends on it in one ``TransactWriteItems``.
 
         ``previous`` is what the caller read (None for a create). The write is conditional on
         the stored version still being ``previous.version``, so two racing writers can never both
-        succeed and the index entries and markers always agree with the article.
+        succeed and the index entries and markers always agree with the article. With a
+        ``claim``, the idempotency key is taken in the same transaction: either the article and
+        the claim are both written or neither is (:class:`IdempotencyKeyTaken`).
         """
         old = previous if isinstance(previous, Article) else None
         actions: list[TransactWriteItemTypeDef] = [
@@ -306,7 +328,46 @@ class Store:
         if old is None or old.slug != new.slug:
             actions.append(self._claim_slug(new.slug, new.id))
         actions.extend(self._index_actions(old, new, now=now, deleted_at=None))
-        self._transact(actions, subject=new.id, creating=previous is None)
+        claim_index = None
+        if claim is not None:
+            claim_index = len(actions)
+            actions.append(self._put_claim(claim, new.id, now=now))
+        self._transact(actions, subject=new.id, creating=previous is None, claim_index=claim_index)
+
+    def _put_claim(
+        self, claim: IdempotencyClaim, article_id: str, *, now: datetime
+    ) -> TransactWriteItemTypeDef:
+        item = {
+            "pk": keys.idempotency_pk(claim.key_hash),
+            "sk": keys.IDEMPOTENCY_SK,
+            "type": "idempotency",
+            "article_id": article_id,
+            "request_hash": claim.request_hash,
+            "expires_at": int(claim.expires_at.timestamp()),
+        }
+        return {
+            "Put": {
+                "TableName": self.table_name,
+                "Item": _to_dynamo(item),
+                # TTL deletes lazily: a claim past its expiry counts as free.
+                "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+                "ExpressionAttributeValues": _to_dynamo({":now": int(now.timestamp())}),
+            }
+        }
+
+    def get_claim(self, key_hash: str) -> tuple[str, str] | None:
+        """(article id, request hash) of a taken idempotency key."""
+        with _storage_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name,
+                Key=_to_dynamo({"pk": keys.idempotency_pk(key_hash), "sk": keys.IDEMPOTENCY_SK}),
+                ConsistentRead=True,
+            )
+        item = answer.get("Item")
+        if item is None:
+            return None
+        values = _from_dynamo(item)
+        return str(values["article_id"]), str(values["request_hash"])
 
     def delete(self, article: Article, tombstone: Tombstone, *, now: datetime) -> None:
         """Replace the article by its tombstone, free its slug, drop it from every feed."""
@@ -466,7 +527,12 @@ class Store:
         }
 
     def _transact(
-        self, actions: Sequence[TransactWriteItemTypeDef], *, subject: str, creating: bool
+        self,
+        actions: Sequence[TransactWriteItemTypeDef],
+        *,
+        subject: str,
+        creating: bool,
+        claim_index: int | None = None,
     ) -> None:
         """Run one transaction; retry it when it only collided with another one on a marker.
 
@@ -478,6 +544,10 @@ class Store:
                 return
             except ClientError as exc:
                 codes = _cancellation_codes(exc)
+                if claim_index is not None and codes[claim_index:][:1] == [
+                    "ConditionalCheckFailed"
+                ]:
+                    raise IdempotencyKeyTaken(subject) from exc
                 if codes and codes[0] == "ConditionalCheckFailed":
                     if creating:
                         raise Conflict(f"an article with id {subject} already exists") from exc

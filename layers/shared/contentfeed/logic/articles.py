@@ -6,10 +6,11 @@ environment or the clock itself, so tests can move time (a scheduled article bec
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from contentfeed.config import Settings
 from contentfeed.dal import ScopePage, Store
 from contentfeed.dal import keys as table_keys
+from contentfeed.dal.store import IdempotencyClaim, IdempotencyKeyTaken
 from contentfeed.errors import (
     BadRequest,
     Conflict,
@@ -229,21 +231,72 @@ def _write(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def create_article(store: Store, settings: Settings, data: ArticleIn, *, now: datetime) -> Article:
-    """A new article under a fresh opaque id (POST)."""
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def idempotency_claim(
+    key: str, principal: str, data: ArticleIn, *, now: datetime
+) -> IdempotencyClaim:
+    """The claim for an ``Idempotency-Key``, scoped to the write key that sent it."""
+    key_hash = hashlib.sha256(f"{principal}\x1f{key}".encode()).hexdigest()
+    request_hash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
+    return IdempotencyClaim(
+        key_hash=key_hash, request_hash=request_hash, expires_at=now + IDEMPOTENCY_WINDOW
+    )
+
+
+def create_article(
+    store: Store,
+    settings: Settings,
+    data: ArticleIn,
+    *,
+    now: datetime,
+    claim: IdempotencyClaim | None = None,
+) -> Article:
+    """A new article under a fresh opaque id (POST).
+
+    With an idempotency ``claim`` a retried request (same key, same body) gets the article the
+    first one created, and nothing new is written; the same key with another body is a 422.
+    """
     article_id = str(uuid.uuid4())
     article = build_article(data, settings, article_id=article_id, now=now, previous=None)
     try:
-        store.save(article, None, now=now)
-    except Conflict:
-        if data.slug is not None:
-            raise
-        # The slug was derived from the title and another article has it: keep both readable.
-        article = replace(article, slug=f"{article.slug}-{article_id[:8]}")
-        if data.url is None:
-            article = replace(article, url=f"{settings.site_url}/{article.slug}")
-        store.save(article, None, now=now)
+        try:
+            store.save(article, None, now=now, claim=claim)
+        except Conflict:
+            if data.slug is not None:
+                raise
+            # The slug was derived from the title and another article has it: keep both readable.
+            article = replace(article, slug=f"{article.slug}-{article_id[:8]}")
+            if data.url is None:
+                article = replace(article, url=f"{settings.site_url}/{article.slug}")
+            store.save(article, None, now=now, claim=claim)
+    except IdempotencyKeyTaken:
+        assert claim is not None
+        return _replay(store, claim)
     return article
+
+
+def _replay(store: Store, claim: IdempotencyClaim) -> Article:
+    taken = store.get_claim(claim.key_hash)
+    if taken is None:  # expired between the two calls: extremely unlikely, safe to ask again
+        raise Conflict("the Idempotency-Key is being released; retry the request")
+    article_id, request_hash = taken
+    if request_hash != claim.request_hash:
+        raise ValidationFailed(
+            "this Idempotency-Key was already used with a different request body",
+            issues=[
+                FieldIssue(
+                    field="Idempotency-Key", message="reused with another body", type="idempotency"
+                )
+            ],
+        )
+    record = store.get_record(article_id, consistent=True)
+    if isinstance(record, Tombstone):
+        raise Gone(f"the article this request created ({article_id}) was deleted since")
+    if record is None:
+        raise NotFound(f"no article with id {article_id}")
+    return record
 
 
 def replace_article(
