@@ -9,6 +9,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -60,13 +61,14 @@ class Server:
             return Reply(error.code, error.headers, error.read())
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+@contextmanager
+def running_server(*args: str) -> Iterator[Server]:
+    """``contentfeed serve`` in a subprocess on a free port, with a known write key."""
     env = {**os.environ, "CONTENTFEED_API_KEY": KEY, "PORT": "0", "HOST": "127.0.0.1"}
     for name in ("TABLE_NAME", "AWS_PROFILE", "DYNAMODB_ENDPOINT_URL", "PUBLIC_BASE_URL"):
         env.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "contentfeed.cli", "serve"],
+        [sys.executable, "-m", "contentfeed.cli", "serve", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -82,3 +84,9 @@ def server() -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    with running_server() as started:
+        yield started

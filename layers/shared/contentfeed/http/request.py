@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from contentfeed.config import Settings
-from contentfeed.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from contentfeed.errors import (
+    BadRequest,
+    FieldIssue,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from contentfeed.models.api import MAX_BODY_BYTES
 
 JSON_TYPES = {
@@ -52,9 +59,16 @@ def check_body(event: Mapping[str, Any]) -> None:
             f"send the body as {' or '.join(accepted)}, not {media_type or 'no Content-Type'}"
         )
     try:
-        raw.decode("utf-8")
+        document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("the body is not valid UTF-8") from None
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        raise BadRequest("the body is not valid JSON") from None
+    if not isinstance(document, dict):
+        raise ValidationFailed(
+            "the body must be a JSON object",
+            issues=[FieldIssue(field="body", message="must be a JSON object", type="object_type")],
+        )
 
 
 def base_url(event: Mapping[str, Any], settings: Settings) -> str:

@@ -15,6 +15,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
@@ -86,6 +87,17 @@ class ImageIn(_Input):
     length: Annotated[StrictInt, Field(ge=0, le=2**40)] | None = None
 
 
+def _rfc3339_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError(
+            "must be an RFC 3339 date-time string with an offset, e.g. 2026-11-20T09:30:00+10:00"
+        )
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
+
+
 def _tag(value: str) -> str:
     if not slugify(value):
         raise ValueError("must contain at least one letter or digit")
@@ -107,7 +119,7 @@ class ArticleIn(_Input):
     contributors: Annotated[list[ContributorIn], Field(max_length=MAX_CONTRIBUTORS)] = []
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = []
     image: ImageIn | None = None
-    published_at: AwareDatetime | None = None
+    published_at: Timestamp | None = None
     status: Literal["published", "draft"] = "published"
     language: (
         Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")] | None
