@@ -29,6 +29,7 @@ from contentfeed.dal import Store
 from contentfeed.errors import (
     ContentFeedError,
     FieldIssue,
+    MethodNotAllowed,
     NotFound,
     StorageUnavailable,
     UnsupportedMediaType,
@@ -39,7 +40,14 @@ from contentfeed.http.request import as_json_request, base_url, check_body
 from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
-from contentfeed.models.api import ArticleId, ArticleIn, ArticleOut, ArticlePage, Problem
+from contentfeed.models.api import (
+    ArticleId,
+    ArticleIn,
+    ArticleOut,
+    ArticlePage,
+    ArticlePatch,
+    Problem,
+)
 from contentfeed.text import rfc3339
 
 logger = Logger()
@@ -289,10 +297,15 @@ def put_article(
     },
 )
 def patch_article(
-    article_id: Annotated[ArticleId, Path()], patch: Annotated[dict[str, Any], Body()]
+    article_id: Annotated[ArticleId, Path()], patch: Annotated[ArticlePatch, Body()]
 ) -> Response[str]:
     saved = logic.patch_article(
-        get_store(), get_settings(), article_id, patch, preconditions=_preconditions(), now=clock()
+        get_store(),
+        get_settings(),
+        article_id,
+        patch.document(),
+        preconditions=_preconditions(),
+        now=clock(),
     )
     metrics.add_metric(name="ArticleUpdated", unit=MetricUnit.Count, value=1)
     logger.info("article patched", article_id=saved.id, version=saved.version)
@@ -304,7 +317,7 @@ def patch_article(
     security=WRITE_KEY,
     summary="Delete an article (GET answers 410 afterwards)",
     responses={
-        204: {"description": "Deleted"},
+        204: {"description": "Deleted", "content": {}},
         404: _problem_response("No such article"),
         410: _problem_response("Already deleted"),
         **WRITE_ERRORS,
@@ -367,11 +380,20 @@ def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Respons
     return from_error(UnsupportedMediaType("send the body as application/json"))
 
 
+ARTICLE_METHODS = {"/articles": "GET, POST", "/articles/{id}": "GET, PUT, PATCH, DELETE"}
+
+
 @app.not_found
 def handle_not_found(_: Exception) -> Response[str]:
-    return from_error(
-        NotFound(f"no route {app.current_event.http_method} {app.current_event.path}")
-    )
+    """Unknown paths are 404; a known path with another method is 405 with ``Allow``."""
+    method, path = app.current_event.http_method, app.current_event.path
+    parts = path.strip("/").split("/")
+    if parts[0] == "articles" and len(parts) <= 2:
+        allow = ARTICLE_METHODS["/articles" if len(parts) == 1 else "/articles/{id}"]
+        return from_error(
+            MethodNotAllowed(f"{method} is not allowed here; use {allow}", allow=allow)
+        )
+    return from_error(NotFound(f"no route {method} {path}"))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from contentfeed.models.api import MAX_TAGS, ArticleIn
+from contentfeed.models.api import MAX_TAGS, ArticleIn, ArticlePatch
 
 
 def fields_of(error: ValidationError) -> set[str]:
@@ -33,7 +33,6 @@ def test_minimal_article_needs_only_a_title() -> None:
         ({"title": "ok", "slug": "Not A Slug"}, "slug"),
         ({"title": "ok", "url": "javascript:alert(1)"}, "url"),
         ({"title": "ok", "url": "/relative"}, "url"),
-        ({"title": "ok", "tags": ["a"] * 2}, "tags"),
         ({"title": "ok", "tags": [f"t{i}" for i in range(MAX_TAGS + 1)]}, "tags"),
         ({"title": "ok", "tags": ["!!!"]}, "tags.0"),
         ({"title": "ok", "summary": "bell \x07"}, "summary"),
@@ -47,7 +46,8 @@ def test_minimal_article_needs_only_a_title() -> None:
             {"title": "ok", "image": {"url": "https://x.example/a.jpg", "type": "text/html"}},
             "image.type",
         ),
-        ({"title": "ok", "authors": [{"name": "A"}, {"name": "a"}]}, "authors"),
+        ({"title": "ok", "authors": [{"name": "…"}]}, "authors.0.name"),
+        ({"title": "ok", "tags": ["two\nlines"]}, "tags.0"),
         ({"title": "ok", "authors": [{"name": "A", "email": "not-an-email"}]}, "authors.0.email"),
         ({"title": "ok", "language": "english!"}, "language"),
     ],
@@ -66,3 +66,27 @@ def test_datetimes_keep_their_offset_for_conversion() -> None:
     assert article.published_at is not None
     assert article.published_at.utcoffset() is not None
     assert article.published_at.isoformat() == "2026-11-20T09:30:00+10:00"
+
+
+def test_duplicate_tags_and_authors_are_merged_and_slugs_normalised() -> None:
+    article = ArticleIn.model_validate(
+        {
+            "title": "  Padded  ",
+            "slug": "Mixed-Case",
+            "tags": ["News", "news", "NEWS", "Other"],
+            "authors": [{"name": "Rae Whitlock"}, {"name": "rae whitlock"}],
+        }
+    )
+    assert article.title == "Padded"
+    assert article.slug == "mixed-case"
+    assert article.tags == ["News", "Other"]
+    assert [a.name for a in article.authors] == ["Rae Whitlock"]
+
+
+def test_merge_patch_documents_keep_explicit_nulls_only() -> None:
+    patch = ArticlePatch.model_validate({"summary": None, "image": {"caption": "New"}})
+    assert patch.document() == {"summary": None, "image": {"caption": "New"}}
+    with pytest.raises(ValidationError):
+        ArticlePatch.model_validate({"title": None})
+    with pytest.raises(ValidationError):
+        ArticlePatch.model_validate({"colour": "red"})

@@ -22,8 +22,12 @@ def strip_xml_illegal(text: str) -> str:
 
 
 def utc_iso(moment: datetime) -> str:
-    """Fixed-width UTC timestamp that sorts as text: ``2026-11-20T09:30:00.000000Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Fixed-width UTC timestamp that sorts as text: ``2026-11-20T09:30:00.000000Z``.
+
+    The year is zero-padded by hand: ``strftime("%Y")`` does not pad years below 1000.
+    """
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S.%f}Z"
 
 
 def parse_utc_iso(text: str) -> datetime:

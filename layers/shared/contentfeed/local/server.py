@@ -109,7 +109,11 @@ def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
                 f"{self.command} {self.path} -> {response.status} ({elapsed:.1f} ms)\n"
             )
 
-        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch  # noqa: N815
+        def __getattr__(self, name: str) -> Any:
+            """Every method (TRACE, PROPFIND, …) goes to the gateway, which answers as API Gateway would."""
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: ``_dispatch`` writes one line per request (never headers or bodies)."""

@@ -150,7 +150,9 @@ class Template:
                         authorizer=(props.get("Auth") or {}).get("Authorizer"),
                     )
                 )
-        return sorted(routes, key=lambda route: (route.specificity, route.path, route.method))
+        # API Gateway's precedence: static paths before parameters before greedy ones, and on
+        # one path an explicit method before ANY.
+        return sorted(routes, key=lambda r: (r.specificity, r.path, r.method == "ANY", r.method))
 
     def _api(self) -> dict[str, Any]:
         apis = self.resources_of_type("AWS::Serverless::Api")

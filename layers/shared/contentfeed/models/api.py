@@ -8,7 +8,7 @@ keep one article (stored once, plus one index copy per feed it appears in) far b
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,7 +23,7 @@ from pydantic import (
     field_validator,
 )
 
-from contentfeed.text import XML_ILLEGAL, slugify
+from contentfeed.text import slugify
 
 MAX_BODY_BYTES = 128 * 1024
 """Largest request body accepted (413 above). An article item stays well under 400 KB."""
@@ -33,33 +33,81 @@ MAX_AUTHORS = 5
 MAX_CONTRIBUTORS = 10
 
 
-def _plain_text(value: str) -> str:
-    if XML_ILLEGAL.search(value):
-        raise ValueError("contains control characters or lone surrogates that XML cannot carry")
-    return value
+# Control characters XML 1.0 cannot carry, lone surrogates, U+FFFE/U+FFFF; for single lines also
+# tab, CR and LF. The same sets appear as JSON Schema patterns in the OpenAPI description, so
+# clients and fuzzers know exactly what is accepted.
+_ILLEGAL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff"
+_CONTROL = "\\x00-\\x1f\\ud800-\\udfff\\ufffe\\uffff"
+TEXT_PATTERN = f"^[^{_ILLEGAL}]*$"
+LINE_PATTERN = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
+NAME_PATTERN = f"^[^{_CONTROL}]*[^\\W_][^{_CONTROL}]*$"
+"""A single line with at least one letter or digit (tags and names become slugs)."""
+URL_PATTERN = f"^https?://[^\\s/?#{_CONTROL}]+[^\\s{_CONTROL}]*$"
+EMAIL_PATTERN = f"^[^@\\s{_CONTROL}]+@[^@\\s{_CONTROL}]+$"
+SLUG_PATTERN = r"^[^\W_]+(?:-[^\W_]+)*$"
 
 
-def _http_url(value: str) -> str:
-    _plain_text(value)
-    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value):
-        raise ValueError("must be an absolute http or https URL")
-    return value
+def _matching(pattern: str, message: str) -> AfterValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
 
 
-def _single_line(value: str) -> str:
-    _plain_text(value)
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value.strip()
+def _schema(pattern: str) -> Any:
+    return Field(json_schema_extra={"pattern": pattern})
 
 
-Line = Annotated[StrictStr, AfterValidator(_single_line)]
-Text = Annotated[StrictStr, AfterValidator(_plain_text)]
-Url = Annotated[StrictStr, Field(max_length=2048), AfterValidator(_http_url)]
+Text = Annotated[
+    StrictStr,
+    _schema(TEXT_PATTERN),
+    _matching(TEXT_PATTERN, "contains control characters or lone surrogates that XML cannot carry"),
+]
+Line = Annotated[
+    StrictStr,
+    _schema(LINE_PATTERN),
+    _matching(LINE_PATTERN, "must be one line of text, not blank, without control characters"),
+    AfterValidator(str.strip),
+]
+Name = Annotated[
+    StrictStr,
+    _schema(NAME_PATTERN),
+    _matching(NAME_PATTERN, "must be one line with at least one letter or digit"),
+    AfterValidator(str.strip),
+]
+Url = Annotated[
+    StrictStr,
+    Field(max_length=2048),
+    _schema(URL_PATTERN),
+    _matching(URL_PATTERN, "must be an absolute http or https URL"),
+]
 ArticleId = Annotated[
     StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$", description="Opaque id")
+]
+
+
+def _utc_representable(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("is out of range") from None
+    return value
+
+
+def _rfc3339_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError(
+            "must be an RFC 3339 date-time string with an offset, e.g. 2026-11-20T09:30:00+10:00"
+        )
+    return value
+
+
+Timestamp = Annotated[
+    AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_utc_representable)
 ]
 
 
@@ -68,8 +116,16 @@ class _Input(BaseModel):
 
 
 class PersonIn(_Input):
-    name: Annotated[Line, Field(min_length=1, max_length=120)]
-    email: Annotated[Line, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    name: Annotated[Name, Field(min_length=1, max_length=120)]
+    email: (
+        Annotated[
+            StrictStr,
+            Field(max_length=254),
+            _schema(EMAIL_PATTERN),
+            _matching(EMAIL_PATTERN, "must be an e-mail address"),
+        ]
+        | None
+    ) = None
     url: Url | None = None
 
 
@@ -87,24 +143,14 @@ class ImageIn(_Input):
     length: Annotated[StrictInt, Field(ge=0, le=2**40)] | None = None
 
 
-def _rfc3339_text(value: object) -> object:
-    if not isinstance(value, str):
-        raise ValueError(
-            "must be an RFC 3339 date-time string with an offset, e.g. 2026-11-20T09:30:00+10:00"
-        )
-    return value
-
-
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
-
-
-def _tag(value: str) -> str:
-    if not slugify(value):
-        raise ValueError("must contain at least one letter or digit")
-    return value
-
-
-Tag = Annotated[Line, Field(min_length=1, max_length=40), AfterValidator(_tag)]
+Tag = Annotated[Name, Field(min_length=1, max_length=40)]
+Slug = Annotated[
+    StrictStr,
+    Field(min_length=1, max_length=80, description="Words joined by hyphens; stored lower-cased"),
+    _schema(SLUG_PATTERN),
+    _matching(SLUG_PATTERN, "must be words joined by hyphens, e.g. 'my-first-post'"),
+    AfterValidator(slugify),
+]
 
 
 class ArticleIn(_Input):
@@ -114,7 +160,7 @@ class ArticleIn(_Input):
     summary: Annotated[Text, Field(max_length=2000)] | None = None
     content_html: Annotated[Text, Field(max_length=MAX_CONTENT_CHARS)] | None = None
     url: Url | None = None
-    slug: Annotated[StrictStr, Field(min_length=1, max_length=80)] | None = None
+    slug: Slug | None = None
     authors: Annotated[list[PersonIn], Field(max_length=MAX_AUTHORS)] = []
     contributors: Annotated[list[ContributorIn], Field(max_length=MAX_CONTRIBUTORS)] = []
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = []
@@ -125,30 +171,60 @@ class ArticleIn(_Input):
         Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")] | None
     ) = None
 
-    @field_validator("slug")
-    @classmethod
-    def _slug_is_canonical(cls, value: str | None) -> str | None:
-        if value is not None and slugify(value) != value:
-            raise ValueError("must be lowercase words joined by hyphens, e.g. 'my-first-post'")
-        return value
-
     @field_validator("tags")
     @classmethod
-    def _tags_are_distinct(cls, value: list[str]) -> list[str]:
-        slugs = [slugify(tag) for tag in value]
-        if len(set(slugs)) != len(slugs):
-            raise ValueError("tags must be distinct (compared as slugs)")
-        return value
+    def _distinct_tags(cls, value: list[str]) -> list[str]:
+        """Tags that are the same as slugs ("News", "news") are one tag: the first spelling stays."""
+        first: dict[str, str] = {}
+        for tag in value:
+            first.setdefault(slugify(tag), tag)
+        return list(first.values())
 
     @field_validator("authors")
     @classmethod
-    def _authors_are_distinct(cls, value: list[PersonIn]) -> list[PersonIn]:
-        slugs = [slugify(author.name) for author in value]
-        if len(set(slugs)) != len(slugs):
-            raise ValueError("authors must be distinct (compared by name)")
-        if any(not slug for slug in slugs):
-            raise ValueError("author names need at least one letter or digit")
-        return value
+    def _distinct_authors(cls, value: list[PersonIn]) -> list[PersonIn]:
+        first: dict[str, PersonIn] = {}
+        for author in value:
+            first.setdefault(slugify(author.name), author)
+        return list(first.values())
+
+
+class ImagePatch(_Input):
+    """An image in a merge patch: fields present replace, fields set to null are removed."""
+
+    url: Url = Field(default=None)  # type: ignore[assignment]  # may be absent, never null
+    caption: Annotated[Text, Field(max_length=1000)] | None = None
+    credit: Annotated[Line, Field(max_length=200)] | None = None
+    alt: Annotated[Text, Field(max_length=1000)] | None = None
+    type: Annotated[StrictStr, Field(pattern=r"^image/[a-z0-9.+-]{1,60}$")] | None = None
+    length: Annotated[StrictInt, Field(ge=0, le=2**40)] | None = None
+
+
+class ArticlePatch(_Input):
+    """A JSON Merge Patch (RFC 7396) of an article: only the fields to change.
+
+    A field set to ``null`` is removed (``title`` cannot be); lists are replaced whole. The
+    patched article must still be valid as a whole, or the answer is 422 and nothing changes.
+    """
+
+    title: Annotated[Line, Field(min_length=1, max_length=300)] = Field(default=None)  # type: ignore[assignment]  # may be absent, never null
+    summary: Annotated[Text, Field(max_length=2000)] | None = None
+    content_html: Annotated[Text, Field(max_length=MAX_CONTENT_CHARS)] | None = None
+    url: Url | None = None
+    slug: Slug | None = None
+    authors: Annotated[list[PersonIn], Field(max_length=MAX_AUTHORS)] | None = None
+    contributors: Annotated[list[ContributorIn], Field(max_length=MAX_CONTRIBUTORS)] | None = None
+    tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] | None = None
+    image: ImagePatch | None = None
+    published_at: Timestamp | None = None
+    status: Literal["published", "draft"] | None = None
+    language: (
+        Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")] | None
+    ) = None
+
+    def document(self) -> dict[str, Any]:
+        """The patch as sent: present fields only, explicit nulls kept (they mean "remove")."""
+        return self.model_dump(mode="json", exclude_unset=True)
 
 
 class PersonOut(BaseModel):
