@@ -261,19 +261,36 @@ def create_article(
     article_id = str(uuid.uuid4())
     article = build_article(data, settings, article_id=article_id, now=now, previous=None)
     try:
-        try:
-            store.save(article, None, now=now, claim=claim)
-        except Conflict:
-            if data.slug is not None:
-                raise
-            # The slug was derived from the title and another article has it: keep both readable.
-            article = replace(article, slug=f"{article.slug}-{article_id[:8]}")
-            if data.url is None:
-                article = replace(article, url=f"{settings.site_url}/{article.slug}")
-            store.save(article, None, now=now, claim=claim)
+        return _save(store, settings, data, article, None, now=now, claim=claim)
     except IdempotencyKeyTaken:
         assert claim is not None
         return _replay(store, claim)
+
+
+def _save(
+    store: Store,
+    settings: Settings,
+    data: ArticleIn,
+    article: Article,
+    previous: Article | Tombstone | None,
+    *,
+    now: datetime,
+    claim: IdempotencyClaim | None = None,
+) -> Article:
+    """Save; when a slug derived from the title is taken, make it unique with the id and save again.
+
+    Only a slug the client chose is worth a 409: two articles may well share a title.
+    """
+    suffix = article.id[:8].lower()
+    try:
+        store.save(article, previous, now=now, claim=claim)
+    except Conflict:
+        if data.slug is not None or article.slug.endswith(suffix):
+            raise
+        article = replace(article, slug=f"{article.slug}-{suffix}")
+        if data.url is None:
+            article = replace(article, url=f"{settings.site_url}/{article.slug}")
+        store.save(article, previous, now=now, claim=claim)
     return article
 
 
@@ -319,8 +336,7 @@ def replace_article(
         preconditions.check(current)
         created = current is None
         article = build_article(data, settings, article_id=article_id, now=now, previous=previous)
-        store.save(article, previous, now=now)
-        return article
+        return _save(store, settings, data, article, previous, now=now)
 
     return _write(attempt, preconditions), created
 
