@@ -48,6 +48,7 @@ from contentfeed.models.api import (
     ArticlePatch,
     Problem,
 )
+from contentfeed.rendering.identity import entry_id
 from contentfeed.text import rfc3339
 
 logger = Logger()
@@ -128,6 +129,7 @@ def _out(article: Article, base: str) -> ArticleOut:
             "published_at": rfc3339(article.published_at),
             "status": article.status.value,
             "language": article.language,
+            "guid": entry_id(article.id, article.guid),
             "created_at": rfc3339(article.created_at),
             "updated_at": rfc3339(article.updated_at),
             "version": article.version,

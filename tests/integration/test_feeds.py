@@ -318,3 +318,36 @@ def test_other_methods_get_405_with_allow(feeds: ModuleType, articles: list[Arti
     reply = get(feeds, "/feed.xml", method="POST")
     assert reply["statusCode"] == 405
     assert reply["h"]["allow"] == "GET, HEAD"
+
+
+def test_a_kept_guid_is_the_feed_id_for_ever(
+    feeds: ModuleType, store: Store, env: Settings, clock: Clock
+) -> None:
+    # Given an article migrated from another feed, keeping the id its readers know
+    old_id = "https://old.example.org/?p=42"
+    moved = publish(store, env, clock, title="Migrated", guid=old_id)
+    # Then every format gives it that id
+    assert [e.id for e in feedparser.parse(get(feeds, "/feed.xml")["body"].encode()).entries] == [
+        old_id
+    ]
+    assert [e.id for e in feedparser.parse(get(feeds, "/atom.xml")["body"].encode()).entries] == [
+        old_id
+    ]
+    assert [i["id"] for i in json.loads(get(feeds, "/feed.json")["body"])["items"]] == [old_id]
+    # And it can never change
+    with pytest.raises(logic.Conflict):
+        logic.patch_article(
+            store,
+            env,
+            moved.id,
+            {"guid": "urn:uuid:00000000-0000-4000-8000-000000000000"},
+            preconditions=logic.Preconditions(),
+            now=clock.now,
+        )
+    # And when the article is deleted, Atom's tombstone names it by that id too
+    logic.delete_article(store, moved.id, preconditions=logic.Preconditions(), now=clock.now)
+    atom = etree.fromstring(get(feeds, "/atom.xml")["body"].encode())
+    refs = atom.xpath(
+        "//at:deleted-entry/@ref", namespaces={"at": "http://purl.org/atompub/tombstones/1.0"}
+    )
+    assert refs == [old_id]

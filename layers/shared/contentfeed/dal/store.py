@@ -53,7 +53,8 @@ class Marker:
 
     ``scheduled`` maps the ids of articles waiting for their publication time to that time, so a
     reader can tell, without a write having happened, that one of them has become due.
-    ``deleted`` maps ids of recently deleted articles to their deletion time (Atom tombstones).
+    ``deleted`` maps ids of recently deleted articles to their deletion time (Atom tombstones);
+    ``deleted_guids`` keeps the feed id of those that had one of their own (imported articles).
     """
 
     scope: str
@@ -61,6 +62,7 @@ class Marker:
     updated_at: datetime
     scheduled: Mapping[str, datetime] = field(default_factory=dict)
     deleted: Mapping[str, datetime] = field(default_factory=dict)
+    deleted_guids: Mapping[str, str] = field(default_factory=dict)
 
     def latest_due(self, now: datetime) -> datetime | None:
         """The publication time of the newest scheduled article that is due by ``now``."""
@@ -83,9 +85,14 @@ def _marker_from_item(scope: str, item: Mapping[str, Any]) -> Marker:
             if name.startswith(DUE_PREFIX)
         },
         deleted={
-            name.removeprefix(DELETED_PREFIX): parse_utc_iso(value)
+            name.removeprefix(DELETED_PREFIX): parse_utc_iso(value.split(" ", 1)[0])
             for name, value in item.items()
             if name.startswith(DELETED_PREFIX)
+        },
+        deleted_guids={
+            name.removeprefix(DELETED_PREFIX): value.split(" ", 1)[1]
+            for name, value in item.items()
+            if name.startswith(DELETED_PREFIX) and " " in value
         },
     )
 
@@ -375,7 +382,11 @@ class Store:
             self._put_article(mapping.tombstone_item(tombstone), article),
             self._release_slug(article.slug, article.id),
         ]
-        actions.extend(self._index_actions(article, None, now=now, deleted_at=tombstone.deleted_at))
+        actions.extend(
+            self._index_actions(
+                article, None, now=now, deleted_at=tombstone.deleted_at, guid=tombstone.guid
+            )
+        )
         self._transact(actions, subject=article.id, creating=False)
 
     # ------------------------------------------------------------ write helpers
@@ -435,6 +446,7 @@ class Store:
         *,
         now: datetime,
         deleted_at: datetime | None,
+        guid: str | None = None,
     ) -> list[TransactWriteItemTypeDef]:
         """Entry puts/deletes and one marker update for every feed the change touches."""
         old_scopes = scopes_of(old) if old is not None and old.status is Status.PUBLISHED else ()
@@ -477,6 +489,7 @@ class Store:
                     if new is not None and scope in new_scopes and new.published_at > now
                     else None,
                     deleted_at=deleted_at,
+                    guid=guid,
                     now=now,
                 )
             )
@@ -490,6 +503,7 @@ class Store:
         article_id: str,
         scheduled_for: datetime | None,
         deleted_at: datetime | None,
+        guid: str | None,
         now: datetime,
     ) -> TransactWriteItemTypeDef:
         names: dict[str, str] = {"#version": "version", "#updated": "updated_at"}
@@ -506,7 +520,8 @@ class Store:
         names["#deleted"] = DELETED_PREFIX + article_id
         if deleted_at is not None:
             sets.append("#deleted = :deleted")
-            values[":deleted"] = utc_iso(deleted_at)
+            # "time" or "time guid": a guid is an IRI, which holds no space.
+            values[":deleted"] = utc_iso(deleted_at) + (f" {guid}" if guid else "")
         else:
             removes.append("#deleted")  # written again under the same id: no longer a tombstone
         own = {due_name, DELETED_PREFIX + article_id}

@@ -121,8 +121,15 @@ def build_article(
             length=data.image.length,
         ),
         language=data.language,
-        guid=old.guid if old else None,
+        guid=_guid(data, old),
     )
+
+
+def _guid(data: ArticleIn, old: Article | None) -> str | None:
+    """A feed id, once given, is for ever: readers would see a changed one as a new article."""
+    if old is not None and old.guid and data.guid and data.guid != old.guid:
+        raise Conflict(f"guid is {old.guid} and cannot change (readers know the article by it)")
+    return (old.guid if old else None) or data.guid
 
 
 def as_input(article: Article) -> dict[str, Any]:
@@ -149,6 +156,7 @@ def as_input(article: Article) -> dict[str, Any]:
         "published_at": article.published_at.isoformat(),
         "status": article.status.value,
         "language": article.language,
+        "guid": article.guid,
     }
     cleaned: dict[str, Any] = _without_nulls(document)
     return cleaned

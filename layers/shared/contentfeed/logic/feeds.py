@@ -233,7 +233,10 @@ def feed_info(
     deleted: tuple[DeletedEntry, ...] = ()
     if page.marker is not None and request.cursor is None:
         deleted = tuple(
-            DeletedEntry(guid=entry_id(article_id), deleted_at=moment)
+            DeletedEntry(
+                guid=entry_id(article_id, page.marker.deleted_guids.get(article_id)),
+                deleted_at=moment,
+            )
             for article_id, moment in sorted(
                 page.marker.deleted.items(), key=lambda pair: (pair[1], pair[0]), reverse=True
             )

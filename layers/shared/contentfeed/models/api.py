@@ -47,6 +47,8 @@ NAME_PATTERN = f"^[^{_CONTROL}]*[^\\W_][^{_CONTROL}]*$"
 URL_PATTERN = f"^https?://[^\\s/?#{_CONTROL}]+[^\\s{_CONTROL}]*$"
 EMAIL_PATTERN = f"^[^@\\s{_CONTROL}]+@[^@\\s{_CONTROL}]+$"
 SLUG_PATTERN = r"^[^\W_]+(?:-[^\W_]+)*$"
+GUID_PATTERN = f"^[A-Za-z][A-Za-z0-9+.-]*:[^\\s{_CONTROL}]+$"
+"""An absolute IRI (``urn:…``, ``tag:…``, ``https://…``), as Atom requires of ids."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -149,6 +151,16 @@ class ImageIn(_Input):
 
 
 Tag = Annotated[Name, Field(min_length=1, max_length=40)]
+Guid = Annotated[
+    StrictStr,
+    Field(
+        max_length=512,
+        description="The id feed readers already know this article by (kept when migrating "
+        "from another feed). Set once; it never changes afterwards.",
+    ),
+    _schema(GUID_PATTERN),
+    _matching(GUID_PATTERN, "must be an absolute IRI such as urn:uuid:… or https://…"),
+]
 Slug = Annotated[
     StrictStr,
     Field(min_length=1, max_length=80, description="Words joined by hyphens; stored lower-cased"),
@@ -172,6 +184,7 @@ class ArticleIn(_Input):
     image: ImageIn | None = None
     published_at: Timestamp | None = None
     status: Literal["published", "draft"] = "published"
+    guid: Guid | None = None
     language: (
         Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")] | None
     ) = None
@@ -223,6 +236,7 @@ class ArticlePatch(_Input):
     image: ImagePatch | None = None
     published_at: Timestamp | None = None
     status: Literal["published", "draft"] | None = None
+    guid: Guid | None = None
     language: (
         Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")] | None
     ) = None
@@ -273,6 +287,7 @@ class ArticleOut(BaseModel):
     published_at: datetime
     status: Literal["published", "draft"]
     language: str | None
+    guid: str = Field(description="The id feeds give this article (immutable)")
     created_at: datetime
     updated_at: datetime
     version: int
