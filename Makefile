@@ -13,14 +13,15 @@ PYTHON313 ?= $(shell for c in python3.13 $$(pyenv root 2>/dev/null)/versions/3.1
 	if "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then \
 	command -v "$$c" 2>/dev/null || echo "$$c"; break; fi; done)
 
-.PHONY: help venv run test unit lint format requirements validate build deploy bench clean
+.PHONY: help venv tools run test unit lint format requirements validate build deploy bench clean
 
 help:
 	@echo "make run       serve http://127.0.0.1:3000 with sample articles (PORT, HOST override)"
 	@echo "make test      the whole suite: lint, template checks, unit, integration, end-to-end"
 	@echo "make lint      ruff and mypy (strict on layers/ and functions/)"
-	@echo "make build     sam build (no Docker)"
-	@echo "make deploy    sam deploy --guided"
+	@echo "make validate  sam validate --lint, cfn-lint and checkov on template.yaml"
+	@echo "make build     sam build (no Docker), settings from samconfig.toml"
+	@echo "make deploy    build, then sam deploy --guided (GUIDED=0: no questions; SAM_ENV=prod: another samconfig section)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 not found: install it (e.g. pyenv install 3.13) or run make PYTHON313=/path/to/python3.13" >&2; exit 1; fi
@@ -53,15 +54,40 @@ format: venv
 requirements: venv
 	$(BIN)/python -c 'import tomllib, pathlib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]; pathlib.Path("layers/shared/requirements.txt").write_text("# Generated from pyproject.toml by `make requirements`; do not edit.\n" + "\n".join(deps) + "\n")'
 
-validate: venv
+# checkov pins boto3==1.35.49, which contradicts the runtime's boto3>=1.40: it gets a venv of its
+# own inside .venv (so it is ignored like .venv and goes when .venv goes). The stamp names the
+# version, so changing CHECKOV_VERSION reinstalls it.
+CHECKOV_VERSION := 3.3.30
+TOOLS := $(VENV)/tools
+CHECKOV := $(CURDIR)/$(TOOLS)/bin/checkov
+
+$(TOOLS)/.checkov-$(CHECKOV_VERSION):
+	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 not found: install it (e.g. pyenv install 3.13) or run make PYTHON313=/path/to/python3.13" >&2; exit 1; fi
+	@[ -x "$(TOOLS)/bin/python" ] || "$(PYTHON313)" -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "checkov==$(CHECKOV_VERSION)"
+	@rm -f $(TOOLS)/.checkov-* && touch $@
+
+tools: $(TOOLS)/.checkov-$(CHECKOV_VERSION)
+
+# The template is code: SAM's own validation with cfn-lint rules, cfn-lint on its own, and checkov
+# (every skip is justified in the resource's Metadata.checkov.skip). All must be clean.
+validate: venv tools
 	$(BIN)/sam validate --lint
 	$(BIN)/cfn-lint template.yaml
+	$(CHECKOV) -f template.yaml --framework cloudformation --quiet --compact --skip-download
 
+# No Docker: SAM downloads manylinux wheels for the layer's BuildArchitecture. It needs python3.13
+# on PATH, which .venv/bin provides (PATH is exported above). Settings: samconfig.toml.
 build: venv
 	$(BIN)/sam build
 
+# First deploy (and whenever you want to review parameters): guided, answers saved to
+# samconfig.toml. `make deploy GUIDED=0` deploys with samconfig.toml as it is; either way the
+# change set is shown and must be confirmed. docs/deploy.md has the whole procedure.
+GUIDED ?= 1
+SAM_ENV ?= default
 deploy: build
-	$(BIN)/sam deploy --guided
+	$(BIN)/sam deploy --config-env $(SAM_ENV) $(if $(filter 1,$(GUIDED)),--guided)
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -34,6 +34,7 @@ from contentfeed.errors import (
     StorageUnavailable,
     UnsupportedMediaType,
 )
+from contentfeed.http.cors import CORS
 from contentfeed.http.paging import encode_cursor
 from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body
@@ -53,7 +54,7 @@ from contentfeed.text import rfc3339
 
 logger = Logger()
 metrics = Metrics()
-app = APIGatewayRestResolver(enable_validation=True)
+app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
 OPENAPI_INFO: dict[str, Any] = {
     "title": "contentfeed API",
     "version": "1.0.0",

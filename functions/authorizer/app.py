@@ -1,7 +1,7 @@
 """The write authorizer: an API Gateway Lambda REQUEST authorizer in front of every write route.
 
 It allows a request whose ``Authorization: Bearer <key>`` names a known, unrevoked key and
-otherwise answers ``Unauthorized``, which API Gateway turns into its 401 gateway response
+otherwise denies it, which API Gateway turns into the template's 401 gateway response
 (problem+json with ``WWW-Authenticate: Bearer``). The policy it returns covers the whole API
 stage, so API Gateway's result cache can reuse it for the key's next writes on any route.
 """
@@ -21,9 +21,6 @@ from contentfeed.logic.keys import bearer_token, hash_key, is_valid_key
 
 logger = Logger()
 
-UNAUTHORIZED = "Unauthorized"
-"""The exact message API Gateway maps to 401 (any other failure becomes a 500)."""
-
 
 @lru_cache(maxsize=1)
 def get_store() -> Store:
@@ -38,17 +35,7 @@ def stage_wide(method_arn: str) -> str:
     return f"{api}/{stage}/*/*"
 
 
-@logger.inject_lambda_context(log_event=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    authorization = header(event, "Authorization")
-    if not is_valid_key(get_store(), authorization):
-        logger.info(
-            "write refused", reason="missing" if authorization is None else "unknown or revoked key"
-        )
-        raise PermissionError(UNAUTHORIZED)
-    token = bearer_token(authorization) or ""
-    principal = hash_key(token)[:16]  # identifies the key in access logs without revealing it
-    logger.info("write allowed", principal=principal)
+def policy(principal: str, effect: str, method_arn: str) -> dict[str, Any]:
     return {
         "principalId": principal,
         "policyDocument": {
@@ -56,10 +43,23 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             "Statement": [
                 {
                     "Action": "execute-api:Invoke",
-                    "Effect": "Allow",
-                    "Resource": stage_wide(event["methodArn"]),
+                    "Effect": effect,
+                    "Resource": stage_wide(method_arn),
                 }
             ],
         },
-        "context": {"keyId": principal},
     }
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    authorization = header(event, "Authorization")
+    if not is_valid_key(get_store(), authorization):
+        # A Deny (API Gateway's ACCESS_DENIED response, which the template makes a 401 with
+        # WWW-Authenticate) rather than an exception: a refused key is not a function error.
+        reason = "missing" if authorization is None else "unknown or revoked key"
+        logger.info("write refused", reason=reason)
+        return policy("anonymous", "Deny", event["methodArn"])
+    principal = hash_key(bearer_token(authorization) or "")[:16]  # names the key, never shows it
+    logger.info("write allowed", principal=principal)
+    return {**policy(principal, "Allow", event["methodArn"]), "context": {"keyId": principal}}

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from contentfeed.config import get_settings
 from contentfeed.dal import Store
 from contentfeed.errors import ContentFeedError, MethodNotAllowed, NotFound, StorageUnavailable
+from contentfeed.http.cors import CORS
 from contentfeed.http.negotiation import prefers_html
 from contentfeed.http.problem import from_error
 from contentfeed.http.request import base_url
@@ -40,7 +41,7 @@ from contentfeed.text import slugify
 
 logger = Logger()
 metrics = Metrics()
-app = APIGatewayRestResolver()
+app = APIGatewayRestResolver(cors=CORS)
 
 ALLOW = "GET, HEAD"
 HTML = "text/html; charset=utf-8"

@@ -124,3 +124,288 @@ def test_functions_read_only_configuration_the_settings_model_knows(template: Te
     for spec in template.functions().values():
         for name in spec.environment:
             assert name in known or name.startswith("POWERTOOLS_"), f"{name} is not in Settings"
+
+
+# ------------------------------------------------------------------ deployment shape
+# What `sam deploy` creates around the routes: these fail when an operator-facing guarantee
+# (logs, throttling, alarms, least privilege, data protection) is dropped from the template.
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"Ref": name}
+
+
+def _api(template: Template) -> dict[str, Any]:
+    (api,) = template.resources_of_type("AWS::Serverless::Api").values()
+    return dict(api["Properties"])
+
+
+def _statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    statements = []
+    for policy in function["Properties"].get("Policies", []):
+        if isinstance(policy, dict) and "Statement" in policy:
+            statements.extend(policy["Statement"])
+    return statements
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_the_authorizer_caches_by_authorization_header_for_five_minutes(
+    template: Template,
+) -> None:
+    (spec,) = template.authorizers().values()
+    assert spec.identity_headers == ("Authorization",)
+    assert spec.ttl_seconds == 300  # docs/deploy.md: revocation takes effect within 5 minutes
+
+
+def test_gateway_responses_are_problem_json_with_the_right_status(template: Template) -> None:
+    responses = template.gateway_responses()
+    for kind in (
+        "UNAUTHORIZED",
+        "ACCESS_DENIED",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "THROTTLED",
+        "REQUEST_TOO_LARGE",
+        "BAD_REQUEST_BODY",
+        "WAF_FILTERED",
+        "AUTHORIZER_FAILURE",
+        "DEFAULT_5XX",
+    ):
+        assert kind in responses, f"no gateway response for {kind}"
+    for kind, response in responses.items():
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        assert headers["content-type"] == "application/problem+json", kind
+        assert headers["access-control-allow-origin"] == "*", kind
+        body = json.loads(response.body)
+        assert {"type", "title", "status", "detail"} <= body.keys(), kind
+        assert body["status"] == response.status, kind
+        if response.status == 401:
+            assert headers["www-authenticate"].startswith("Bearer "), kind
+        if response.status in (429, 503):
+            assert int(headers["retry-after"]) > 0, kind
+    assert responses["THROTTLED"].status == 429
+    assert responses["REQUEST_TOO_LARGE"].status == 413
+
+
+def test_the_stage_is_throttled_traced_and_access_logged_without_secrets(
+    template: Template,
+) -> None:
+    api = _api(template)
+    assert api["TracingEnabled"] is True
+    assert api["MinimumCompressionSize"] == 1024
+    assert api["OpenApiVersion"], "without it SAM adds a second, unthrottled stage named Stage"
+    (settings,) = api["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+    assert settings["ThrottlingRateLimit"] == _ref("ApiThrottlingRateLimit")
+    assert settings["ThrottlingBurstLimit"] == _ref("ApiThrottlingBurstLimit")
+    assert settings["DataTraceEnabled"] is False  # it would log request headers
+    # Access logs: a log group of this stack, with the retention parameter …
+    group = api["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"]
+    assert group[1] == "Arn"
+    log_group = template.resources[group[0]]
+    assert log_group["Type"] == "AWS::Logs::LogGroup"
+    assert log_group["Properties"]["RetentionInDays"] == _ref("LogRetentionDays")
+    # … one JSON object per request, never a header (Authorization) or a body
+    log_format = api["AccessLogSetting"]["Format"]
+    record = json.loads(log_format)
+    assert {"requestId", "status", "ip", "path", "principalId", "responseType"} <= record.keys()
+    lowered = log_format.lower()
+    for leak in ("authorization", "header", "$input", "$context.identity.apikey", "claims"):
+        assert leak not in lowered, leak
+
+
+def test_cors_preflight_allows_only_reads(template: Template) -> None:
+    cors = _api(template)["Cors"]
+    assert cors["AllowOrigin"] == "'*'"
+    assert set(cors["AllowMethods"].strip("'").split(",")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_every_function_logs_to_its_own_log_group_with_a_retention(template: Template) -> None:
+    functions = template.resources_of_type("AWS::Serverless::Function")
+    groups = set()
+    for name, function in functions.items():
+        props = function["Properties"]
+        reference = props["LoggingConfig"]["LogGroup"]
+        group = template.resources[reference["Ref"]]
+        assert group["Type"] == "AWS::Logs::LogGroup", name
+        assert group["Properties"]["RetentionInDays"] == _ref("LogRetentionDays"), name
+        # the conventional /aws/lambda/<function name>
+        assert group["Properties"]["LogGroupName"] == {
+            "Fn::Sub": "/aws/lambda/" + props["FunctionName"]["Fn::Sub"]
+        }, name
+        groups.add(reference["Ref"])
+    assert len(groups) == len(functions)
+
+
+def test_every_function_chooses_its_memory_and_timeout(template: Template) -> None:
+    for name, function in template.resources_of_type("AWS::Serverless::Function").items():
+        props = function["Properties"]
+        assert 128 <= props["MemorySize"] <= 10240, name
+        behind_api = any(e.get("Type") == "Api" for e in props.get("Events", {}).values())
+        if behind_api or name == "AuthorizerFunction":
+            assert props["Timeout"] < 29, f"{name}: API Gateway gives up after 29 s"
+        else:
+            assert props["Timeout"] <= 900, name
+
+
+def test_function_permissions_are_least_privilege(template: Template) -> None:
+    functions = template.resources_of_type("AWS::Serverless::Function")
+    for name, function in functions.items():
+        for statement in _statements(function):
+            for action in _as_list(statement["Action"]):
+                assert "*" not in action, f"{name}: {action}"
+            for resource in _as_list(statement["Resource"]):
+                assert "*" not in json.dumps(resource), f"{name}: {resource}"
+    table = {"Fn::GetAtt": ["ContentTable", "Arn"]}
+    (feeds,) = _statements(functions["FeedsFunction"])
+    assert set(feeds["Action"]) == {"dynamodb:GetItem", "dynamodb:Query"}
+    assert feeds["Resource"] == table
+    (authorizer,) = _statements(functions["AuthorizerFunction"])
+    assert _as_list(authorizer["Action"]) == ["dynamodb:GetItem"]
+    assert authorizer["Resource"] == table
+    leading = authorizer["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
+    assert leading == ["KEYS"]
+    api_actions = {a for s in _statements(functions["ApiFunction"]) for a in _as_list(s["Action"])}
+    assert not {"dynamodb:Scan", "dynamodb:DeleteTable", "dynamodb:UpdateTable"} & api_actions
+
+
+def _alarms(template: Template) -> list[dict[str, Any]]:
+    return [a["Properties"] for a in template.resources_of_type("AWS::CloudWatch::Alarm").values()]
+
+
+def test_every_function_has_an_errors_and_a_throttles_alarm(template: Template) -> None:
+    watched = {
+        (alarm["MetricName"], alarm["Dimensions"][0]["Value"]["Ref"])
+        for alarm in _alarms(template)
+        if alarm["Namespace"] == "AWS/Lambda"
+    }
+    for name in template.resources_of_type("AWS::Serverless::Function"):
+        assert ("Errors", name) in watched, f"{name} has no Errors alarm"
+        assert ("Throttles", name) in watched, f"{name} has no Throttles alarm"
+    api_5xx = [a for a in _alarms(template) if a["MetricName"] == "5XXError"]
+    assert api_5xx and api_5xx[0]["Namespace"] == "AWS/ApiGateway"
+    dimensions = {d["Name"]: d["Value"] for d in api_5xx[0]["Dimensions"]}
+    assert dimensions["ApiName"] == _api(template)["Name"]
+    assert dimensions["Stage"] == _ref("StageName")
+
+
+def test_alarms_notify_the_optional_email_topic(template: Template) -> None:
+    parameters = template.document["Parameters"]
+    assert parameters["AlarmEmail"]["Default"] == ""
+    topic = template.resources["AlarmTopic"]
+    assert topic["Condition"] == "HasAlarmEmail"
+    for alarm in _alarms(template):
+        assert alarm["AlarmActions"] == {
+            "Fn::If": ["HasAlarmEmail", [_ref("AlarmTopic")], _ref("AWS::NoValue")]
+        }
+
+
+def test_the_table_is_protected(template: Template) -> None:
+    (table,) = template.resources_of_type("AWS::DynamoDB::Table").values()
+    props = table["Properties"]
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS"}
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_the_cdn_is_optional_and_lets_the_origin_decide_caching(template: Template) -> None:
+    assert template.document["Parameters"]["EnableCdn"]["Default"] == "false"
+    distribution = template.resources["CdnDistribution"]
+    assert distribution["Condition"] == "CdnEnabled"
+    config = distribution["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    assert origin["OriginPath"] == {"Fn::Sub": "/${StageName}"}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    behaviour = config["DefaultCacheBehavior"]
+    assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behaviour["Compress"] is True
+    assert set(behaviour["CachedMethods"]) == {"GET", "HEAD"}
+    assert {"POST", "PUT", "PATCH", "DELETE"} <= set(behaviour["AllowedMethods"])
+    policy = template.resources[behaviour["CachePolicyId"]["Ref"]]["Properties"]
+    policy = policy["CachePolicyConfig"]
+    assert (policy["MinTTL"], policy["DefaultTTL"]) == (0, 0)  # no Cache-Control, no caching
+    key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert "Accept" in key["HeadersConfig"]["Headers"]  # the feeds answer Vary: Accept
+    assert key["QueryStringsConfig"]["QueryStringBehavior"] == "all"  # cursor, tag, author
+    assert key["EnableAcceptEncodingGzip"] and key["EnableAcceptEncodingBrotli"]
+    assert "CdnDomainName" in template.document["Outputs"]
+
+
+def test_outputs_name_what_an_operator_needs(template: Template) -> None:
+    outputs = template.document["Outputs"]
+    for name in ("ApiUrl", "RssFeedUrl", "AtomFeedUrl", "JsonFeedUrl", "TableName", "DocsUrl"):
+        assert name in outputs, name
+
+
+def test_every_checkov_skip_is_justified(template: Template) -> None:
+    skips = 0
+    for name, resource in template.resources.items():
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"]), f"{name}: {skip}"
+            assert len(skip.get("comment", "").split()) >= 8, f"{name}: {skip['id']} unexplained"
+            skips += 1
+    assert skips
+
+
+def test_samconfig_deploys_this_template_with_valid_parameters(template: Template) -> None:
+    from samcli.cli.types import CfnParameterOverridesType
+
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())["default"]
+    assert config["global"]["parameters"]["stack_name"] == "contentfeed"
+    deploy = config["deploy"]["parameters"]
+    assert "CAPABILITY_IAM" in deploy["capabilities"]
+    assert deploy["confirm_changeset"] is True
+    assert deploy["resolve_s3"] is True
+    # parsed the way `sam deploy` parses it (unquoted values with spaces would be cut short)
+    overrides = CfnParameterOverridesType().convert(deploy["parameter_overrides"], None, None)
+    parameters = template.document["Parameters"]
+    assert overrides.keys() == parameters.keys()
+    for name, value in overrides.items():
+        spec = parameters[name]
+        if "AllowedValues" in spec:
+            assert value in [str(v) for v in spec["AllowedValues"]], name
+        if "AllowedPattern" in spec:
+            assert re.fullmatch(spec["AllowedPattern"], value), name
+        if spec["Type"] == "Number":
+            assert spec.get("MinValue", -1e9) <= float(value) <= spec.get("MaxValue", 1e9), name
+
+
+def test_the_translated_template_has_one_stage_and_open_preflights_only(
+    template: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What CloudFormation receives after the SAM transform (as `sam validate` builds it)."""
+    import copy
+
+    from samtranslator.translator.transform import transform
+
+    class NoManagedPolicies:
+        def load(self) -> dict[str, str]:
+            return {}
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    document = copy.deepcopy(template.document)
+    for resource in document["Resources"].values():
+        for key in ("CodeUri", "ContentUri"):
+            if key in resource.get("Properties", {}):
+                resource["Properties"][key] = "s3://bucket/key"
+    translated = transform(document, {}, NoManagedPolicies())["Resources"]
+    stages = [r for r in translated.values() if r["Type"] == "AWS::ApiGateway::Stage"]
+    deployments = [r for r in translated.values() if r["Type"] == "AWS::ApiGateway::Deployment"]
+    assert len(stages) == 1
+    assert all("StageName" not in d["Properties"] for d in deployments), "a stray stage"
+    (stage,) = stages
+    assert stage["Properties"]["AccessLogSetting"]["Format"].startswith("{")
+    assert stage["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"]
+    (rest_api,) = [r for r in translated.values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    assert "ApiGatewayAccountReady" in _as_list(rest_api.get("DependsOn", []))
+    for path, operations in rest_api["Properties"]["Body"]["paths"].items():
+        for method, operation in operations.items():
+            integration = operation["x-amazon-apigateway-integration"]["type"]
+            if method == "options":
+                assert integration == "mock", path
+                assert "security" not in operation, path
+            elif method.upper() in WRITE_METHODS:
+                assert operation["security"] == [{"WriteKey": []}], f"{method} {path}"

@@ -122,10 +122,11 @@ def articles(store: Store, env: Settings, clock: Clock) -> list[Article]:
 def test_each_format_has_every_item_newest_first(
     feeds: ModuleType, articles: list[Article], path: str, media_type: str
 ) -> None:
-    reply = get(feeds, path)
+    reply = get(feeds, path, Origin="https://app.example")
     assert reply["statusCode"] == 200
     assert reply["h"]["content-type"] == f"{media_type}; charset=utf-8"
     assert reply["h"]["vary"] == "Accept"
+    assert reply["h"]["access-control-allow-origin"] == "*"
     assert reply["h"]["cache-control"].startswith("public, max-age=")
     assert "stale-while-revalidate=" in reply["h"]["cache-control"]
     assert f'<{BASE}{path}>; rel="self"' in reply["h"]["link"]

@@ -51,6 +51,8 @@ class Settings:
     public_base_url: str
     """Where the API is reached publicly (a custom domain or CloudFront). Empty: derived per request."""
     websub_hub_url: str
+    api_url: str
+    """The API's own stage URL; names the feeds in hub pings when ``public_base_url`` is empty."""
     feed_size: int
     feed_ttl_minutes: int
     dynamodb_endpoint_url: str
@@ -68,6 +70,7 @@ class Settings:
             site_language=env.get("SITE_LANGUAGE", "en"),
             public_base_url=_url("PUBLIC_BASE_URL", env.get("PUBLIC_BASE_URL", ""), required=False),
             websub_hub_url=_url("WEBSUB_HUB_URL", env.get("WEBSUB_HUB_URL", ""), required=False),
+            api_url=_url("API_URL", env.get("API_URL", ""), required=False),
             feed_size=_int("FEED_SIZE", env.get("FEED_SIZE", "20"), low=1, high=100),
             feed_ttl_minutes=_int(
                 "FEED_TTL_MINUTES", env.get("FEED_TTL_MINUTES", "15"), low=1, high=1440
@@ -76,6 +79,11 @@ class Settings:
                 "DYNAMODB_ENDPOINT_URL", env.get("DYNAMODB_ENDPOINT_URL", ""), required=False
             ),
         )
+
+    @property
+    def feeds_base_url(self) -> str:
+        """Where the feeds are served, for messages that leave without a request (hub pings)."""
+        return self.public_base_url or self.api_url
 
 
 @lru_cache(maxsize=1)

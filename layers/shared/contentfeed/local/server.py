@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from contentfeed.local.gateway import Gateway
+from contentfeed.local.streams import StreamPoller
 from contentfeed.local.template import Template, create_table, find_template
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
@@ -73,6 +74,8 @@ def function_environment(
         elif isinstance(value, dict) and "Ref" in value:
             ref = value["Ref"]
             resolved[name] = table_name if ref in tables else defaults.get(ref, "")
+        elif isinstance(value, dict):
+            continue  # a deploy-time value (Fn::Sub of the API's URL): nothing to say locally
         else:
             resolved[name] = str(value)
     return resolved
@@ -175,16 +178,47 @@ def create_key_if_new(store: Any, key: str, *, now: datetime) -> None:
         create_key(store, name="CONTENTFEED_API_KEY", now=now, key=key)
 
 
+def start_push(gateway: Gateway, base: str) -> StreamPoller | None:
+    """Run the template's stream consumers on this table's changes (only when a hub is set)."""
+    import boto3
+
+    from contentfeed.config import get_settings
+
+    consumers = gateway.template.stream_consumers()
+    if not os.environ.get("WEBSUB_HUB_URL") or not consumers:
+        return None
+    os.environ.setdefault("PUBLIC_BASE_URL", base)
+    get_settings.cache_clear()
+    settings = get_settings()
+    endpoint = settings.dynamodb_endpoint_url or None
+
+    def deliver(event: dict[str, Any]) -> None:
+        for consumer in consumers:
+            gateway.invoke(consumer, event)
+
+    poller = StreamPoller(
+        table_name=settings.table_name,
+        dynamodb=boto3.client("dynamodb", endpoint_url=endpoint),
+        streams=boto3.client("dynamodbstreams", endpoint_url=endpoint),
+        deliver=deliver,
+    )
+    poller.start()
+    return poller
+
+
 def serve(options: ServeOptions) -> None:
     gateway, key, mock = prepare(options)
     server = ThreadingHTTPServer((options.host, options.port), make_request_handler(gateway))
     port = server.server_address[1]
     base = f"http://{options.host}:{port}"
+    poller = start_push(gateway, base)
     backend = "embedded moto DynamoDB" if mock else os.environ.get("DYNAMODB_ENDPOINT_URL") or "AWS"
     lines = [f"contentfeed is serving {base}  (table {os.environ['TABLE_NAME']}, {backend})"]
     for label, path in PRINTED_URLS:
         if gateway.match("GET", path.split("?")[0]) is not None:
             lines.append(f"  {label:<10} {base}{path}")
+    if poller is not None:
+        lines.append(f"  WebSub     pinging {os.environ['WEBSUB_HUB_URL']} on every change")
     if key:
         lines.append(f"  write key  {key}")
         lines.append(
@@ -197,6 +231,8 @@ def serve(options: ServeOptions) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        if poller is not None:
+            poller.stop()
         server.server_close()
         if mock is not None:
             mock.stop()

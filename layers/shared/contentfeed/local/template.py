@@ -154,6 +154,17 @@ class Template:
         # one path an explicit method before ANY.
         return sorted(routes, key=lambda r: (r.specificity, r.path, r.method == "ANY", r.method))
 
+    def stream_consumers(self) -> list[str]:
+        """Functions the template subscribes to the table's DynamoDB stream."""
+        return sorted(
+            name
+            for name, resource in self.resources_of_type("AWS::Serverless::Function").items()
+            if any(
+                e.get("Type") == "DynamoDB"
+                for e in resource["Properties"].get("Events", {}).values()
+            )
+        )
+
     def _api(self) -> dict[str, Any]:
         apis = self.resources_of_type("AWS::Serverless::Api")
         if len(apis) != 1:

@@ -193,7 +193,8 @@ def check_not_modified(
 
 
 def _links(request: FeedRequest, settings: Settings, base: str) -> dict[str, str]:
-    links = {"self": base + request.path()}
+    page = "" if request.cursor is None else f"?cursor={request.cursor}"
+    links = {"self": base + request.path() + page}
     if settings.websub_hub_url:
         links["hub"] = settings.websub_hub_url
     return links

@@ -1,0 +1,361 @@
+"""A real ``sam build`` (no Docker, as ``make build`` runs it), and what it builds.
+
+What these tests prove, on any machine:
+
+- ``sam build`` succeeds from a clean state (``--no-cached``) with ``.venv/bin`` first on PATH,
+  which is where ``python3.13`` comes from.
+- Every ELF file in the built layer and functions (lxml, pydantic_core, nh3, ...) is for the
+  functions' architecture (ELF ``e_machine``: 183 = aarch64, 62 = x86_64), and every CPython
+  extension is tagged for Python 3.13.
+- Each function's build folder holds its handler module, and every module the handler imports,
+  directly or through ``contentfeed`` at any depth (lazy imports inside functions included,
+  ``if TYPE_CHECKING:`` blocks excluded), is in the standard library or present in the built
+  layer's ``python/`` folder (or the function's own folder).
+- Every distribution in the layer has its requirements installed in the layer, at versions that
+  satisfy them (markers evaluated for Python 3.13 on Linux and the target architecture), and
+  every line of ``layers/shared/requirements.txt`` is satisfied.
+- Layer plus function stay under Lambda's 250 MB unzipped limit.
+
+Only when this machine's architecture is the functions' architecture: each handler module is
+imported in a fresh interpreter that sees nothing but the standard library and the built
+artifacts (``python -E -S``, the function folder then the layer, as Lambda orders them).
+
+Not proven here: when the architectures differ (an x86_64 laptop building for arm64 Lambda), that
+the native extensions load - they cannot on this CPU, so the import test is skipped with that
+reason and the static checks above stand in for it. Nor that Lambda's managed runtime (its own
+boto3 later on sys.path, its bootstrap) behaves exactly like this interpreter; the deployed
+stack's first request is the final proof.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.metadata import Distribution, distributions
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from contentfeed.local.template import Template
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.infra
+
+ELF_MACHINE = {"arm64": 183, "x86_64": 62}
+"""Lambda architecture → ELF ``e_machine`` (EM_AARCH64, EM_X86_64)."""
+PLATFORM_MACHINE = {"arm64": "aarch64", "x86_64": "x86_64"}
+"""Lambda architecture → ``platform.machine()`` / the CPython extension suffix."""
+NATIVE_PACKAGES = ("lxml", "pydantic_core", "nh3")
+"""Packages the layer must carry compiled code for (a pure-Python fallback would be a build bug)."""
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+BUILD_TIMEOUT_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Build:
+    root: Path
+    seconds: float
+    architecture: str
+
+    @property
+    def layer(self) -> Path:
+        return self.root / "SharedLayer" / "python"
+
+
+def _venv_bin() -> Path:
+    """The venv running these tests: it holds ``sam`` and a ``python3.13``."""
+    return Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def build(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    (architecture,) = template.globals_function["Architectures"]
+    bin_dir = _venv_bin()
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "SAM_CLI_TELEMETRY": "0",
+    }
+    assert shutil.which("python3.13", path=env["PATH"]), "sam build needs python3.13 on PATH"
+    sam = shutil.which("sam", path=env["PATH"])
+    assert sam, "aws-sam-cli is not installed in this venv (make venv)"
+    out = tmp_path_factory.mktemp("sam") / "build"
+    command = [sam, "build", "--no-cached", "--build-dir", str(out)]
+    command += ["--template-file", str(ROOT / "template.yaml")]
+    started = time.monotonic()
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_SECONDS,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, (
+        f"sam build failed after {seconds:.0f} s\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
+    print(f"sam build took {seconds:.1f} s")  # shown with -s or on failure
+    return Build(root=out, seconds=seconds, architecture=architecture)
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    return (path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+def _elf_machine(path: Path) -> int | None:
+    """``e_machine`` of an ELF file, None when the file is not ELF."""
+    with path.open("rb") as handle:
+        header = handle.read(20)
+    if len(header) < 20 or header[:4] != b"\x7fELF":
+        return None
+    byte_order = "little" if header[5] == 1 else "big"
+    return int.from_bytes(header[18:20], byte_order)
+
+
+# ---------------------------------------------------------------- native code
+
+
+def test_every_native_library_is_built_for_the_functions_architecture(build: Build) -> None:
+    # Given the built layer and functions
+    expected = ELF_MACHINE[build.architecture]
+    elf = {path: _elf_machine(path) for path in _files(build.root)}
+    elf = {path: machine for path, machine in elf.items() if machine is not None}
+    # Then the native packages are there, compiled …
+    for package in NATIVE_PACKAGES:
+        assert any(path.is_relative_to(build.layer / package) for path in elf), (
+            f"no compiled code for {package} in the layer"
+        )
+    # … and every ELF file is for the functions' architecture
+    wrong = {
+        str(path.relative_to(build.root)): machine
+        for path, machine in elf.items()
+        if machine != expected
+    }
+    assert not wrong, f"not {build.architecture} (e_machine {expected}): {wrong}"
+
+
+def test_every_extension_module_is_tagged_for_python_313_and_the_architecture(
+    build: Build,
+) -> None:
+    machine = PLATFORM_MACHINE[build.architecture]
+    tagged = re.compile(r"\.cpython-(?P<version>\d+)-(?P<machine>[a-z0-9_]+)-linux-gnu\.so$")
+    found = 0
+    for path in build.layer.rglob("*.so"):
+        match = tagged.search(path.name)
+        if match is None:  # stable-ABI (abi3) modules and plain shared libraries carry no tag
+            continue
+        found += 1
+        assert match["version"] == "313", path
+        assert match["machine"] == machine, path
+    assert found, "no CPython extension modules found in the layer"
+
+
+# ---------------------------------------------------------------- imports
+
+
+def _runtime_imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement, at any depth, except those under ``if TYPE_CHECKING:``."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield node
+        return
+    if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        children: list[ast.AST] = list(node.orelse)
+    else:
+        children = list(ast.iter_child_nodes(node))
+    for child in children:
+        yield from _runtime_imports(child)
+
+
+def _module_file(roots: tuple[Path, ...], name: str) -> Path | None:
+    """Where ``name`` would be imported from, searching ``roots`` in order."""
+    parts = name.split(".")
+    for root in roots:
+        base = root.joinpath(*parts)
+        if (base / "__init__.py").is_file():
+            return base / "__init__.py"
+        if base.with_suffix(".py").is_file():
+            return base.with_suffix(".py")
+        if base.is_dir():  # a namespace package
+            return base
+        if base.parent.is_dir() and any(base.parent.glob(f"{parts[-1]}.*.so")):
+            return next(base.parent.glob(f"{parts[-1]}.*.so"))
+    return None
+
+
+def _imported_names(node: ast.Import | ast.ImportFrom, package: str) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if node.level:
+        anchor = package.split(".")
+        anchor = anchor[: len(anchor) - (node.level - 1)]
+        module = ".".join([*anchor, node.module] if node.module else anchor)
+    else:
+        module = node.module or ""
+    # ``from a import b``: b is a submodule or an attribute of a; a is imported either way.
+    return [module, *(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")]
+
+
+def unresolved_imports(handler: Path, roots: tuple[Path, ...]) -> list[str]:
+    """Imports reachable from ``handler`` that neither the stdlib nor ``roots`` provide.
+
+    Third-party packages are checked to the module named; the ``contentfeed`` package is
+    followed module by module, so a dependency its rendering code imports lazily counts too.
+    """
+    missing: list[str] = []
+    seen: set[Path] = set()
+    queue: list[tuple[Path, str]] = [(handler, "")]
+    while queue:
+        path, package = queue.pop()
+        if path in seen or path.suffix != ".py":
+            continue
+        seen.add(path)
+        for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            names = _imported_names(node, package)
+            module, attributes = names[0], names[1:]
+            if module.split(".")[0] in sys.stdlib_module_names:
+                continue
+            found = _module_file(roots, module)
+            if found is None:
+                missing.append(f"{module} (imported by {path.name})")
+                continue
+            candidates = [(module, found)]
+            candidates += [
+                (name, file) for name in attributes if (file := _module_file(roots, name))
+            ]
+            if module.split(".")[0] != "contentfeed":
+                continue
+            for name, file in candidates:
+                # importing a.b.c runs a/__init__ and a/b/__init__ first
+                parents = [".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)]
+                for parent in parents:
+                    if parent_file := _module_file(roots, parent):
+                        queue.append((parent_file, parent))
+                is_package = file.name == "__init__.py"
+                queue.append((file, name if is_package else name.rpartition(".")[0]))
+    return missing
+
+
+def test_every_handler_is_built_and_its_imports_are_satisfied_by_the_artifacts(
+    build: Build, template: Template
+) -> None:
+    for logical_id, spec in template.functions().items():
+        # Given the function's build folder
+        folder = build.root / logical_id
+        handler = folder / spec.module_path.relative_to(spec.code_uri)
+        assert handler.is_file(), f"{logical_id}: {handler} was not built"
+        # Then everything it imports is in the stdlib, the function folder or the layer
+        missing = unresolved_imports(handler, (folder, build.layer))
+        assert not missing, f"{logical_id} imports what the build does not provide: {missing}"
+
+
+def test_the_import_check_notices_a_missing_package(tmp_path: Path, build: Build) -> None:
+    # Given a handler that imports, lazily, a package the layer does not have
+    handler = tmp_path / "app.py"
+    handler.write_text(
+        "import json\nfrom contentfeed.config import get_settings\n"
+        "def lambda_handler(event, context):\n    import yaml\n    return yaml\n"
+    )
+    # Then the check names it (and accepts the rest)
+    assert unresolved_imports(handler, (tmp_path, build.layer)) == ["yaml (imported by app.py)"]
+
+
+def _lambda_environment(architecture: str) -> dict[str, str]:
+    return {
+        "python_version": "3.13",
+        "python_full_version": "3.13.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "os_name": "posix",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": PLATFORM_MACHINE[architecture],
+        "extra": "",
+    }
+
+
+def test_every_distribution_in_the_layer_has_its_requirements_in_the_layer(build: Build) -> None:
+    installed: dict[str, Distribution] = {
+        canonicalize_name(dist.metadata["Name"]): dist
+        for dist in distributions(path=[str(build.layer)])
+    }
+    assert installed, "no distributions found in the layer"
+    environment = _lambda_environment(build.architecture)
+    declared = [
+        line.strip()
+        for line in (ROOT / "layers/shared/requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    problems = []
+    wanted = [("requirements.txt", spec) for spec in declared]
+    wanted += [(name, spec) for name, dist in installed.items() for spec in dist.requires or []]
+    for who, spec in wanted:
+        requirement = Requirement(spec)
+        if requirement.marker is not None and not requirement.marker.evaluate(environment):
+            continue
+        found = installed.get(canonicalize_name(requirement.name))
+        if found is None:
+            problems.append(f"{who} needs {spec}: not in the layer")
+        elif not requirement.specifier.contains(found.version, prereleases=True):
+            problems.append(f"{who} needs {spec}: the layer has {found.version}")
+    assert not problems, problems
+
+
+def test_each_function_fits_lambdas_unzipped_size_limit(build: Build, template: Template) -> None:
+    layer = sum(path.stat().st_size for path in _files(build.layer.parent))
+    for logical_id in template.functions():
+        code = sum(path.stat().st_size for path in _files(build.root / logical_id))
+        assert layer + code < LAMBDA_UNZIPPED_LIMIT, f"{logical_id}: {layer + code} bytes"
+
+
+def test_handlers_import_from_the_built_artifacts_alone(
+    build: Build, template: Template, tmp_path: Path
+) -> None:
+    target = PLATFORM_MACHINE[build.architecture]
+    here = platform.machine().lower().replace("arm64", "aarch64")
+    if here != target:
+        pytest.skip(
+            f"this machine is {here}; the {target} native libraries cannot load here "
+            "(the static import and ELF checks above cover this case)"
+        )
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "TABLE_NAME": "contentfeed-build-test",
+        "POWERTOOLS_SERVICE_NAME": "contentfeed",
+        "POWERTOOLS_METRICS_NAMESPACE": "contentfeed",
+    }
+    for logical_id, spec in template.functions().items():
+        folder = build.root / logical_id
+        module = ".".join(spec.module_path.relative_to(spec.code_uri).with_suffix("").parts)
+        code = (
+            "import importlib, sys\n"
+            f"sys.path[:0] = [{str(folder)!r}, {str(build.layer)!r}]\n"
+            f"handler = getattr(importlib.import_module({module!r}), {spec.attribute!r})\n"
+            "assert callable(handler)\n"
+            "leaked = [m.__file__ for m in list(sys.modules.values())\n"
+            "          if 'site-packages' in (getattr(m, '__file__', None) or '')]\n"
+            "assert not leaked, leaked\n"
+        )
+        # -E: no PYTHONPATH/PYTHONHOME; -S: no site-packages (the venv's are invisible)
+        result = subprocess.run(
+            [sys.executable, "-E", "-S", "-c", code],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, f"{logical_id}: {result.stderr[-3000:]}"
