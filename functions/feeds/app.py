@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -141,7 +142,7 @@ def _request(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> FeedR
     params = app.current_event.query_string_parameters or {}
     return FeedRequest(
         kind=kind,
-        slug=slugify(slug) if kind is not Kind.SITE else "",
+        slug=slugify(unquote(slug)) if kind is not Kind.SITE else "",
         format=fmt,
         html=home or prefers_html(_header("Accept")),
         home=home,

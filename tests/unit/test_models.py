@@ -90,3 +90,23 @@ def test_merge_patch_documents_keep_explicit_nulls_only() -> None:
         ArticlePatch.model_validate({"title": None})
     with pytest.raises(ValidationError):
         ArticlePatch.model_validate({"colour": "red"})
+
+
+def test_image_length_is_a_json_integer() -> None:
+    image = {"url": "https://img.example/a.jpg"}
+    assert (
+        ArticleIn.model_validate({"title": "t", "image": {**image, "length": 5.0}}).image.length
+        == 5
+    )  # type: ignore[union-attr]
+    for bad in ("5", 5.5, True):
+        with pytest.raises(ValidationError):
+            ArticleIn.model_validate({"title": "t", "image": {**image, "length": bad}})
+
+
+def test_ancient_dates_keep_four_digit_years() -> None:
+    from contentfeed.text import parse_utc_iso, rfc3339, utc_iso
+
+    article = ArticleIn.model_validate({"title": "t", "published_at": "0251-10-09T02:51:44.5Z"})
+    assert article.published_at is not None
+    assert rfc3339(article.published_at) == "0251-10-09T02:51:44.500000Z"
+    assert parse_utc_iso(utc_iso(article.published_at)) == article.published_at

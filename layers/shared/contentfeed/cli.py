@@ -1,4 +1,7 @@
-"""The ``contentfeed`` command: ``serve`` and ``keys`` (more subcommands join as they are built)."""
+"""The ``contentfeed`` command: ``serve``, ``keys``, ``publish``, ``import`` and ``export``.
+
+Only argument wiring lives here; the tools are in ``contentfeed.tools``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,10 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contentfeed.tools.sink import Sink
 
 
 def _table_options(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +30,26 @@ def _table_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--profile", default=None, help="AWS profile to use")
     parser.add_argument("--region", default=None, help="AWS region")
+
+
+def _target_options(parser: argparse.ArgumentParser, *, site: bool) -> None:
+    """Where a tool writes or reads: a running API (``--api``), else a table (``--table``)."""
+    parser.add_argument(
+        "--api", metavar="URL", help="a running contentfeed API (wins over --table)"
+    )
+    parser.add_argument(
+        "--key",
+        default=os.environ.get("CONTENTFEED_API_KEY"),
+        help="the API's write key (default: $CONTENTFEED_API_KEY, which keeps it off the command line)",
+    )
+    if site:
+        parser.add_argument(
+            "--site-url",
+            metavar="URL",
+            help="the site articles live on, for default URLs and relative links "
+            "(default: $SITE_URL with --table; what the API's /feed.json says with --api)",
+        )
+    _table_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +79,24 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = key_commands.add_parser("revoke", help="revoke a key, by the key or its hash")
     revoke.add_argument("key", help="the key, or the hash `keys list` shows")
     _table_options(revoke)
+
+    publish = commands.add_parser(
+        "publish", help="publish Markdown files with YAML front matter (see docs/publishing.md)"
+    )
+    publish.add_argument("path", type=Path, help="a .md file, or a folder of them (recursive)")
+    _target_options(publish, site=True)
+
+    migrate = commands.add_parser(
+        "import", help="import an RSS/Atom feed (file or URL) or a .jsonl export"
+    )
+    migrate.add_argument("source", help="a feed file, an http(s) feed URL, or FILE.jsonl")
+    _target_options(migrate, site=True)
+
+    export = commands.add_parser("export", help="write every article as JSON lines")
+    export.add_argument(
+        "--output", "-o", type=Path, default=None, help="file to write (default: stdout)"
+    )
+    _target_options(export, site=False)
     return parser
 
 
@@ -94,6 +139,43 @@ def _keys(args: argparse.Namespace) -> int:
     return 1
 
 
+def _sink(args: argparse.Namespace, *, writes: bool) -> Sink:
+    from contentfeed.config import ConfigError
+    from contentfeed.tools.sink import ApiSink, TableSink
+
+    site_url = getattr(args, "site_url", None)
+    try:
+        if args.api:
+            if writes and not args.key:
+                raise SystemExit(
+                    "contentfeed: give the write key with --key or $CONTENTFEED_API_KEY"
+                )
+            return ApiSink(args.api, key=args.key, site_url=site_url)
+        if not args.table:
+            raise SystemExit(
+                "contentfeed: name a running API with --api, or a table with --table or $TABLE_NAME"
+            )
+        return TableSink(_store(args), site_url=site_url or os.environ.get("SITE_URL"))
+    except (ConfigError, ValueError) as error:
+        raise SystemExit(f"contentfeed: {error}") from None
+
+
+def _tool(args: argparse.Namespace) -> int:
+    from contentfeed.tools.report import Report
+
+    if args.command == "publish":
+        from contentfeed.tools.publish import publish
+
+        return publish(args.path, _sink(args, writes=True), Report("publish"))
+    if args.command == "import":
+        from contentfeed.tools.importer import run_import
+
+        return run_import(args.source, _sink(args, writes=True), Report("import"))
+    from contentfeed.tools.export import export
+
+    return export(_sink(args, writes=False), args.output, Report("export"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
@@ -113,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "keys":
         return _keys(args)
+    if args.command in ("publish", "import", "export"):
+        return _tool(args)
     return 2  # pragma: no cover (argparse rejects unknown commands)
 
 

@@ -37,6 +37,5 @@ def parse_utc_iso(text: str) -> datetime:
 def rfc3339(moment: datetime) -> str:
     """RFC 3339 in UTC, seconds precision unless there are microseconds."""
     moment = moment.astimezone(UTC)
-    if moment.microsecond:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}{fraction}Z"  # %Y does not pad years < 1000

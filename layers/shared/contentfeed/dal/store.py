@@ -452,6 +452,11 @@ class Store:
         old_scopes = scopes_of(old) if old is not None and old.status is Status.PUBLISHED else ()
         new_scopes = scopes_of(new) if new is not None and new.status is Status.PUBLISHED else ()
         touched = sorted(set(old_scopes) | set(new_scopes))
+
+        def seen(article: Article | None, scope: str, scopes: Sequence[str]) -> bool:
+            """Readers of this feed can see this version now."""
+            return article is not None and scope in scopes and article.published_at <= now
+
         markers = self._get_markers(touched)
         actions: list[TransactWriteItemTypeDef] = []
         for scope in touched:
@@ -488,8 +493,9 @@ class Store:
                     scheduled_for=new.published_at
                     if new is not None and scope in new_scopes and new.published_at > now
                     else None,
-                    deleted_at=deleted_at,
+                    deleted_at=deleted_at if seen(old, scope, old_scopes) else None,
                     guid=guid,
+                    visible=seen(old, scope, old_scopes) or seen(new, scope, new_scopes),
                     now=now,
                 )
             )
@@ -504,11 +510,26 @@ class Store:
         scheduled_for: datetime | None,
         deleted_at: datetime | None,
         guid: str | None,
+        visible: bool,
         now: datetime,
     ) -> TransactWriteItemTypeDef:
+        """The marker update for one feed.
+
+        Only a change readers can see now bumps the version and ``updated_at`` (and may prune);
+        a change to an article that is and stays scheduled just records its due time, so the
+        feed's validators stay as they are until it comes due.
+        """
         names: dict[str, str] = {"#version": "version", "#updated": "updated_at"}
-        values: dict[str, Any] = {":one": 1, ":now": utc_iso(now)}
-        sets = ["#updated = :now"]
+        values: dict[str, Any] = {":now": utc_iso(now)}
+        if visible:
+            values[":one"] = 1
+            sets = ["#updated = :now"]
+        else:
+            values[":zero"] = 0
+            sets = [
+                "#version = if_not_exists(#version, :zero)",
+                "#updated = if_not_exists(#updated, :now)",
+            ]
         removes: list[str] = []
         due_name = DUE_PREFIX + article_id
         names["#due"] = due_name
@@ -525,10 +546,12 @@ class Store:
         else:
             removes.append("#deleted")  # written again under the same id: no longer a tombstone
         own = {due_name, DELETED_PREFIX + article_id}
-        for index, stale in enumerate(_stale_attributes(current, now=now, keep=own)):
+        # Pruning a schedule that came due changes the validators, so it rides only on a bump.
+        stale_names = _stale_attributes(current, now=now, keep=own) if visible else []
+        for index, stale in enumerate(stale_names):
             names[f"#stale{index}"] = stale
             removes.append(f"#stale{index}")
-        expression = "SET " + ", ".join(sets) + " ADD #version :one"
+        expression = "SET " + ", ".join(sets) + (" ADD #version :one" if visible else "")
         if removes:
             expression += " REMOVE " + ", ".join(removes)
         return {

@@ -12,6 +12,7 @@ import base64
 import importlib.util
 import json
 import threading
+import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -123,7 +124,11 @@ class Gateway:
             refused = self.authorize(route, event)
             if refused is not None:
                 return refused
-        result = self.invoke(route.function, event)
+        try:
+            result = self.invoke(route.function, event)
+        except Exception:  # the function crashed: API Gateway answers its 5xx response
+            traceback.print_exc()
+            return self.gateway_response("DEFAULT_5XX", fallback=502)
         return to_http(result, head=method.upper() == "HEAD")
 
     # -------------------------------------------------------------- authorizing

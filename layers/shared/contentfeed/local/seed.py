@@ -29,10 +29,19 @@ def seed_id(slug: str) -> str:
 
 def load_samples(store: Store, settings: Settings, *, now: datetime) -> int:
     count = 0
-    for document in sample_articles():
-        data = ArticleIn.model_validate(document)
+    samples = [(document, ArticleIn.model_validate(document)) for document in sample_articles()]
+    # In publication order, so each feed's last write is its newest article.
+    samples.sort(key=lambda pair: pair[1].published_at or now)
+    for document, data in samples:
+        # Written "when it was published", so each sample has its own created/updated time.
+        written = min(data.published_at, now) if data.published_at else now
         replace_article(
-            store, settings, seed_id(document["slug"]), data, preconditions=Preconditions(), now=now
+            store,
+            settings,
+            seed_id(document["slug"]),
+            data,
+            preconditions=Preconditions(),
+            now=written,
         )
         count += 1
     return count

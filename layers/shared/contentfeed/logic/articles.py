@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -82,6 +83,11 @@ def validation_issues(
     return issues
 
 
+def default_url(settings: Settings, slug: str) -> str:
+    """An article's page when the publisher names none: the site URL and the slug (percent-encoded)."""
+    return f"{settings.site_url}/{quote(slug)}"
+
+
 def build_article(
     data: ArticleIn,
     settings: Settings,
@@ -91,15 +97,17 @@ def build_article(
     previous: Article | Tombstone | None,
 ) -> Article:
     """The domain article that ``data`` describes, as it will be stored."""
-    slug = data.slug or slugify(data.title) or article_id[:8].lower()
     old = previous if isinstance(previous, Article) else None
+    # Without a slug, an existing article keeps its own (its URL stays put); a new one takes
+    # the title's.
+    slug = data.slug or (old.slug if old else "") or slugify(data.title) or article_id[:8].lower()
     created_at = old.created_at if old else now
     published_at = (data.published_at or (old.published_at if old else now)).astimezone(UTC)
     return Article(
         id=article_id,
         slug=slug,
         title=data.title,
-        url=data.url or f"{settings.site_url}/{slug}",
+        url=data.url or default_url(settings, slug),
         published_at=published_at,
         created_at=created_at,
         updated_at=now,
@@ -297,7 +305,7 @@ def _save(
             raise
         article = replace(article, slug=f"{article.slug}-{suffix}")
         if data.url is None:
-            article = replace(article, url=f"{settings.site_url}/{article.slug}")
+            article = replace(article, url=default_url(settings, article.slug))
         store.save(article, previous, now=now, claim=claim)
     return article
 
@@ -367,7 +375,10 @@ def patch_article(
         if previous is None:
             raise NotFound(f"no article with id {article_id}")
         preconditions.check(previous)
-        document = merge_patch(as_input(previous), patch)
+        current = as_input(previous)
+        if current.get("url") == default_url(settings, previous.slug):
+            del current["url"]  # derived, not chosen: it follows a new slug
+        document = merge_patch(current, patch)
         try:
             data = ArticleIn.model_validate(document)
         except ValidationError as exc:

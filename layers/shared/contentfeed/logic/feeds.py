@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from urllib.parse import quote
 
 from contentfeed import __version__
 from contentfeed.config import Settings
@@ -77,9 +78,9 @@ class FeedRequest:
     def folder(self) -> str:
         """The path the feed files of this scope live under ('' for the site)."""
         if self.kind is Kind.TAG:
-            return f"/tags/{self.slug}"
+            return f"/tags/{quote(self.slug)}"
         if self.kind is Kind.AUTHOR:
-            return f"/authors/{self.slug}"
+            return f"/authors/{quote(self.slug)}"
         return ""
 
     def path(self, fmt: Format | None = None) -> str:

@@ -18,7 +18,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StrictInt,
     StrictStr,
     field_validator,
 )
@@ -97,6 +96,18 @@ ArticleId = Annotated[
 ]
 
 
+def _whole_number(value: object) -> object:
+    """JSON has one number type: 5 and 5.0 are the same integer; "5", 5.5 and true are not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
+    return int(value)
+
+
+Length = Annotated[int, BeforeValidator(_whole_number), Field(ge=0, le=2**40)]
+
+
 def _utc_representable(value: datetime) -> datetime:
     try:
         value.astimezone(UTC)
@@ -147,7 +158,7 @@ class ImageIn(_Input):
     credit: Annotated[Line, Field(max_length=200)] | None = None
     alt: Annotated[Text, Field(max_length=1000)] | None = None
     type: Annotated[StrictStr, Field(pattern=r"^image/[a-z0-9.+-]{1,60}$")] | None = None
-    length: Annotated[StrictInt, Field(ge=0, le=2**40)] | None = None
+    length: Length | None = None
 
 
 Tag = Annotated[Name, Field(min_length=1, max_length=40)]
@@ -215,7 +226,7 @@ class ImagePatch(_Input):
     credit: Annotated[Line, Field(max_length=200)] | None = None
     alt: Annotated[Text, Field(max_length=1000)] | None = None
     type: Annotated[StrictStr, Field(pattern=r"^image/[a-z0-9.+-]{1,60}$")] | None = None
-    length: Annotated[StrictInt, Field(ge=0, le=2**40)] | None = None
+    length: Length | None = None
 
 
 class ArticlePatch(_Input):

@@ -162,7 +162,7 @@ class _Item:
             media = etree.SubElement(
                 item, f"{{{MEDIA}}}content", url=url, medium="image", type=_image_type(image)
             )
-            if image.length is not None:
+            if image.length:  # Media RSS fileSize is a positive integer: 0 means unknown
                 media.set("fileSize", str(image.length))
             _text_element(media, f"{{{MEDIA}}}title", image.alt)
             _text_element(media, f"{{{MEDIA}}}description", image.caption)

@@ -1,0 +1,303 @@
+"""Where the tools write: a running API (:class:`ApiSink`) or a DynamoDB table (:class:`TableSink`).
+
+Both keep articles by id and speak the shape of :func:`contentfeed.logic.articles.as_input`:
+``get`` answers the stored article in that shape (``None`` when there is none, or it was
+deleted), ``put`` creates or replaces it with a plain PUT (the last writer wins, as a CMS sync
+expects), ``records`` lists articles for an export.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from email.message import Message
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode, urlsplit
+
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from contentfeed import __version__
+from contentfeed.config import Settings
+from contentfeed.dal import Store
+from contentfeed.dal.items import ARTICLE_TYPE, article_from_item
+from contentfeed.errors import ContentFeedError
+from contentfeed.logic.articles import Preconditions, as_input, replace_article
+from contentfeed.models import Article
+from contentfeed.models.api import ArticleIn
+from contentfeed.rendering.identity import entry_id
+from contentfeed.text import rfc3339
+
+USER_AGENT = f"contentfeed-cli/{__version__}"
+OUTPUT_FIELDS = ("id", "created_at", "updated_at", "version")
+"""What an export line holds besides the input fields; an import ignores them but ``id``."""
+RETRIES = 3
+"""Attempts of a request the API answers 429 or 503 (it says when to come back)."""
+
+
+class ItemFailed(Exception):
+    """One article could not be written; the run goes on with the next."""
+
+
+class RunAborted(Exception):
+    """Nothing more can succeed (the API is unreachable, the key is refused): the run stops."""
+
+
+class Sink(Protocol):
+    def site_url(self) -> str | None:
+        """The site the articles live on (default article URLs are ``{site}/{slug}``)."""
+        ...
+
+    def get(self, article_id: str) -> dict[str, Any] | None: ...
+
+    def put(self, article_id: str, article: ArticleIn) -> bool:
+        """Create or replace; True when it created the article."""
+        ...
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every article as an export line: ``id``, the input fields, timestamps, ``version``."""
+        ...
+
+
+def without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+def export_record(
+    article_id: str, document: Mapping[str, Any], *, created_at: str, updated_at: str, version: int
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": article_id, **document}
+    if "published_at" in record:
+        record["published_at"] = rfc3339(datetime.fromisoformat(record["published_at"]))
+    record.update(created_at=created_at, updated_at=updated_at, version=version)
+    return record
+
+
+# ---------------------------------------------------------------------- API
+
+
+def api_document(body: Mapping[str, Any]) -> dict[str, Any]:
+    """An ``ArticleOut`` answer in ``as_input``'s shape.
+
+    The API always shows a ``guid``: the one the article was given, or one derived from its id.
+    A derived one is dropped, as ``as_input`` has none for such an article.
+    """
+    document: dict[str, Any] = without_nulls(
+        {k: v for k, v in body.items() if k not in (*OUTPUT_FIELDS, "links")}
+    )
+    if document.get("guid") == entry_id(str(body["id"])):
+        del document["guid"]
+    return document
+
+
+def _problem_text(status: int, payload: bytes) -> str:
+    try:
+        problem = json.loads(payload)
+    except ValueError:
+        return f"HTTP {status}"
+    if not isinstance(problem, dict):
+        return f"HTTP {status}"
+    text = f"{status} {problem.get('title', '')}: {problem.get('detail', '')}".rstrip(": ")
+    for issue in problem.get("errors") or []:
+        text += f"; {issue.get('field')}: {issue.get('message')}"
+    return text
+
+
+def _retry_after(headers: Message) -> float:
+    try:
+        return min(float(headers.get("Retry-After", "1")), 30.0)
+    except ValueError:
+        return 1.0
+
+
+class ApiSink:
+    """A running contentfeed API, spoken to over HTTP with a write key."""
+
+    def __init__(
+        self, base_url: str, *, key: str | None, site_url: str | None = None, timeout: float = 30
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"--api must be an http(s) URL, got {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        self._key = key
+        self._site_url = site_url.rstrip("/") if site_url else None
+        self._timeout = timeout
+
+    def _call(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        if self._key:
+            headers["Authorization"] = f"Bearer {self._key}"
+        # The scheme was checked in __init__: http or https only.
+        request = urllib.request.Request(  # noqa: S310
+            self.base_url + path, data=data, method=method, headers=headers
+        )
+        for attempt in range(RETRIES):
+            try:
+                with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
+                    return int(response.status), response.read()
+            except urllib.error.HTTPError as error:
+                if error.code in (429, 503) and attempt + 1 < RETRIES:
+                    time.sleep(_retry_after(error.headers))
+                    continue
+                return error.code, error.read()
+            except (urllib.error.URLError, OSError) as error:
+                reason = getattr(error, "reason", error)
+                raise RunAborted(f"cannot reach the API at {self.base_url}: {reason}") from error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _failure(self, status: int, payload: bytes) -> Exception:
+        text = _problem_text(status, payload)
+        if status in (401, 403):
+            return RunAborted(f"the API refused the key: {text}")
+        return ItemFailed(text)
+
+    def site_url(self) -> str | None:
+        """``--site-url`` when given, else the site the API's JSON Feed names as its home page."""
+        if self._site_url is None:
+            status, payload = self._call("GET", "/feed.json")
+            try:
+                home = json.loads(payload)["home_page_url"] if status == 200 else None
+            except (ValueError, KeyError, TypeError):
+                home = None
+            if not isinstance(home, str) or not home:
+                raise RunAborted(
+                    f"cannot learn the site URL from {self.base_url}/feed.json; pass --site-url"
+                )
+            self._site_url = home.rstrip("/")
+        return self._site_url
+
+    def get(self, article_id: str) -> dict[str, Any] | None:
+        status, payload = self._call("GET", f"/articles/{quote(article_id, safe='')}")
+        if status in (404, 410):
+            return None
+        if status != 200:
+            raise self._failure(status, payload)
+        return api_document(json.loads(payload))
+
+    def put(self, article_id: str, article: ArticleIn) -> bool:
+        body = article.model_dump(mode="json", exclude_none=True)
+        status, payload = self._call("PUT", f"/articles/{quote(article_id, safe='')}", body)
+        if status not in (200, 201):
+            raise self._failure(status, payload)
+        return status == 201
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Published, due articles, newest first: all ``GET /articles`` shows (no drafts)."""
+        cursor: str | None = None
+        while True:
+            query = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+            status, payload = self._call("GET", "/articles?" + urlencode(query))
+            if status != 200:
+                raise RunAborted(f"listing articles failed: {_problem_text(status, payload)}")
+            page = json.loads(payload)
+            for body in page["items"]:
+                yield export_record(
+                    body["id"],
+                    api_document(body),
+                    created_at=body["created_at"],
+                    updated_at=body["updated_at"],
+                    version=body["version"],
+                )
+            cursor = page.get("cursor")
+            if not cursor:
+                return
+
+
+# -------------------------------------------------------------------- table
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TableSink:
+    """The table itself, through the same logic the API runs (``replace_article``).
+
+    Writes made here reach the feeds and the WebSub push like API writes: both read the table
+    and its stream.
+    """
+
+    def __init__(
+        self, store: Store, *, site_url: str | None, clock: Callable[[], datetime] = _now
+    ) -> None:
+        self._store = store
+        self._site_url = site_url.rstrip("/") if site_url else None
+        # Without a site URL the placeholder is never used: put() refuses articles without url.
+        self._settings = Settings.from_env(
+            {"TABLE_NAME": store.table_name, "SITE_URL": self._site_url or "https://example.com"}
+        )
+        self._clock = clock
+
+    def site_url(self) -> str | None:
+        return self._site_url
+
+    def get(self, article_id: str) -> dict[str, Any] | None:
+        try:
+            record = self._store.get_record(article_id, consistent=True)
+        except ContentFeedError as error:
+            raise ItemFailed(f"{error.title}: {error.detail}") from error
+        except ClientError as error:
+            raise RunAborted(f"DynamoDB: {error}") from error
+        return as_input(record) if isinstance(record, Article) else None
+
+    def put(self, article_id: str, article: ArticleIn) -> bool:
+        if article.url is None and self._site_url is None:
+            raise ItemFailed(
+                "it has no url, and its default needs the site URL: pass --site-url or set $SITE_URL"
+            )
+        try:
+            _, created = replace_article(
+                self._store,
+                self._settings,
+                article_id,
+                article,
+                preconditions=Preconditions(),
+                now=self._clock(),
+            )
+        except ContentFeedError as error:
+            details = "".join(f"; {i.field}: {i.message}" for i in error.issues)
+            raise ItemFailed(f"{error.title}: {error.detail}{details}") from error
+        except ClientError as error:
+            raise RunAborted(f"DynamoDB: {error}") from error
+        return created
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every article, drafts and scheduled ones included, in the table's order.
+
+        One ``Scan`` of the whole table, paginated, keeping items of ``type = article``: fine for
+        an offline admin command, never done on a request path. (It belongs in ``Store`` as
+        ``scan_articles``; it lives here until ``dal`` grows it.)
+        """
+        deserializer = TypeDeserializer()
+        pages = self._store.client.get_paginator("scan").paginate(
+            TableName=self._store.table_name,
+            FilterExpression="#type = :article",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues={":article": {"S": ARTICLE_TYPE}},
+        )
+        try:
+            for page in pages:
+                for raw in page.get("Items", []):
+                    item = {name: deserializer.deserialize(value) for name, value in raw.items()}
+                    article = article_from_item(item)
+                    yield export_record(
+                        article.id,
+                        as_input(article),
+                        created_at=rfc3339(article.created_at),
+                        updated_at=rfc3339(article.updated_at),
+                        version=article.version,
+                    )
+        except (ClientError, BotoCoreError) as error:
+            raise RunAborted(f"DynamoDB: {error}") from error

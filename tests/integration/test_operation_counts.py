@@ -1,0 +1,495 @@
+"""What each route costs in DynamoDB operations, counted through botocore's event hooks.
+
+test_articles.py and test_feeds.py already pin list, get, create, the RSS feed and its 304. This
+file pins every other route, the authorizer, the scheduled-article case, and that neither the
+number of operations nor the items a Query reads grows with the number of stored articles (so a
+regression to a Scan, a filter or N+1 reads fails CI). Wall-clock time is never asserted here;
+``make bench`` measures it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from types import ModuleType
+from typing import Any
+
+import pytest
+from boto3.dynamodb.types import TypeDeserializer
+
+from contentfeed.config import Settings, get_settings
+from contentfeed.dal import Store
+from contentfeed.local.gateway import LambdaContext
+from contentfeed.logic import articles as logic
+from contentfeed.logic.keys import create_key
+from contentfeed.models import Article
+from contentfeed.models.api import ArticleIn
+from tests.bench import support as bench
+from tests.conftest import NOW, TABLE, CallCounter, load_event
+
+KEY = "cf_operation-count-key-0123456789abcdefghijklmnopqrstuv"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture
+def feeds(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    import functions.feeds.app as module
+
+    module.get_store.cache_clear()
+    monkeypatch.setattr(module, "get_store", lambda: store)
+    monkeypatch.setattr(module, "clock", lambda: NOW)
+    return module
+
+
+@pytest.fixture
+def api(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    import functions.api.app as module
+
+    module.get_store.cache_clear()
+    monkeypatch.setattr(module, "get_store", lambda: store)
+    monkeypatch.setattr(module, "clock", lambda: NOW)
+    return module
+
+
+@pytest.fixture
+def authorizer(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    import functions.authorizer.app as module
+
+    module.get_store.cache_clear()
+    monkeypatch.setattr(module, "get_store", lambda: store)
+    return module
+
+
+class QueryReads:
+    """``Count`` and ``ScannedCount`` of every Query, from botocore's ``after-call`` event."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[int, int]] = []
+
+    def __call__(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.pages.append((int(parsed.get("Count", 0)), int(parsed.get("ScannedCount", 0))))
+
+
+@pytest.fixture
+def query_reads(ddb: Any) -> QueryReads:
+    reads = QueryReads()
+    ddb.meta.events.register("after-call.dynamodb.Query", reads)
+    return reads
+
+
+def publish(store: Store, settings: Settings, n: int, **fields: Any) -> Article:
+    document = {
+        "title": f"Story {n}",
+        "tags": ["Tech Workers", f"Topic {n % 3}"],
+        "authors": [{"name": "Rae Whitlock"}],
+        "published_at": (NOW - timedelta(hours=n + 1)).isoformat(),
+        **fields,
+    }
+    return logic.create_article(store, settings, ArticleIn.model_validate(document), now=NOW)
+
+
+@pytest.fixture
+def articles(store: Store, env: Settings) -> list[Article]:
+    """Enough published articles for a second page of every site feed (FEED_SIZE is 20)."""
+    return bench_load(store, 25)
+
+
+def bench_load(store: Store, count: int) -> list[Article]:
+    """``count`` realistic articles (tags ``Topic 0``…``Topic 9``, authors ``Reporter 0``…
+    ``Reporter 19``, newest first), written in the store's own item shapes by the benchmarks'
+    BatchWriteItem loader."""
+    made = _realistic(count)
+    bench.bulk_load(store.client, made, table=TABLE)
+    return made
+
+
+def _realistic(count: int) -> list[Article]:
+    return [
+        bench.realistic_article(n, published_at=NOW - timedelta(hours=1, minutes=10 * n))
+        for n in range(count)
+    ]
+
+
+def feed(feeds: ModuleType, path: str, *, method: str = "GET", **headers: str) -> dict[str, Any]:
+    resource = re.sub(r"^/tags/[^/]+/", "/tags/{tag}/", path.split("?")[0])
+    resource = re.sub(r"^/authors/[^/]+/", "/authors/{author}/", resource)
+    request = bench.event(
+        method,
+        path,
+        resource=resource,
+        headers={name.replace("_", "-"): value for name, value in headers.items()},
+    )
+    result: dict[str, Any] = feeds.lambda_handler(request, LambdaContext("FeedsFunction"))
+    return result
+
+
+def call_api(
+    api: ModuleType,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    content_type: str = "application/json",
+    **headers: str,
+) -> dict[str, Any]:
+    target = path.split("?")[0]
+    article_id = target.rsplit("/", 1)[1] if target.count("/") == 2 else None
+    request = bench.event(
+        method,
+        path,
+        function="ApiFunction",
+        resource="/articles/{id}" if article_id else target,
+        path_parameters={"id": article_id} if article_id else None,
+        headers={
+            "Accept": "application/json",
+            "Content-Type": content_type,
+            **{name.replace("_", "-"): value for name, value in headers.items()},
+        },
+        body=b"" if body is None else json.dumps(body).encode(),
+    )
+    result: dict[str, Any] = api.lambda_handler(request, LambdaContext("ApiFunction"))
+    return result
+
+
+def header(result: dict[str, Any], name: str) -> str:
+    value = bench.header(result, name)
+    assert value is not None, f"no {name} header"
+    return value
+
+
+# ------------------------------------------------------------------------- API writes
+
+
+def test_put_is_one_consistent_read_one_marker_read_and_one_transaction(
+    api: ModuleType, env: Settings, calls: CallCounter
+) -> None:
+    document = {"title": "From the CMS", "tags": ["cms"], "authors": [{"name": "Ann Editor"}]}
+    # When a client PUTs a new id, and then PUTs it again
+    for expected in (201, 200):
+        calls.reset()
+        reply = call_api(api, "PUT", "/articles/cms-42", document)
+        assert reply["statusCode"] == expected
+        # Then each costs the article read, one read of the markers and one transaction
+        assert calls.calls == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+
+
+def test_patch_costs_the_same_as_put(
+    api: ModuleType, store: Store, env: Settings, calls: CallCounter
+) -> None:
+    article = publish(store, env, 0)
+    calls.reset()
+    reply = call_api(
+        api,
+        "PATCH",
+        f"/articles/{article.id}",
+        {"title": "Corrected", "tags": ["Elsewhere"]},
+        content_type="application/merge-patch+json",
+        If_Match=f'"v{article.version}"',
+    )
+    assert reply["statusCode"] == 200
+    assert calls.calls == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+
+
+def test_delete_costs_the_same_as_put(
+    api: ModuleType, store: Store, env: Settings, calls: CallCounter
+) -> None:
+    article = publish(store, env, 0)
+    calls.reset()
+    assert call_api(api, "DELETE", f"/articles/{article.id}")["statusCode"] == 204
+    assert calls.calls == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+
+
+def test_a_refused_write_stores_nothing_and_reads_only_the_article(
+    api: ModuleType, store: Store, env: Settings, calls: CallCounter
+) -> None:
+    article = publish(store, env, 0)
+    calls.reset()
+    reply = call_api(
+        api, "DELETE", f"/articles/{article.id}", If_Match='"v999"'
+    )  # a stale If-Match
+    assert reply["statusCode"] == 412
+    assert calls.calls == {"GetItem": 1}
+
+
+# -------------------------------------------------------------------------- API reads
+
+
+@pytest.mark.parametrize(
+    "query", ["?tag=Topic%200", "?tag=topic-0", "?author=reporter-1", "?limit=5"]
+)
+def test_filtered_lists_are_one_query(
+    api: ModuleType, articles: list[Article], calls: CallCounter, query: str
+) -> None:
+    del articles
+    calls.reset()
+    reply = call_api(api, "GET", "/articles" + query)
+    assert reply["statusCode"] == 200
+    assert calls.calls == {"Query": 1}
+
+
+def test_every_list_page_is_one_query(
+    api: ModuleType, articles: list[Article], calls: CallCounter
+) -> None:
+    calls.reset()
+    first = call_api(api, "GET", "/articles?limit=10")
+    seen = [item["id"] for item in json.loads(first["body"])["items"]]
+    pages = 1
+    cursor = json.loads(first["body"])["cursor"]
+    while cursor:
+        page = json.loads(call_api(api, "GET", f"/articles?limit=10&cursor={cursor}")["body"])
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["cursor"]
+        pages += 1
+    assert seen == [a.id for a in articles]
+    assert calls.calls == {"Query": pages} and pages == 3
+
+
+def test_reading_with_a_key_adds_one_get_item(
+    api: ModuleType, store: Store, articles: list[Article], calls: CallCounter
+) -> None:
+    create_key(store, name="t", now=NOW, key=KEY)
+    calls.reset()
+    reply = call_api(api, "GET", f"/articles/{articles[0].id}", Authorization=f"Bearer {KEY}")
+    assert reply["statusCode"] == 200
+    assert calls.calls == {"GetItem": 2}
+
+
+def test_openapi_reads_nothing(api: ModuleType, calls: CallCounter) -> None:
+    calls.reset()
+    assert call_api(api, "GET", "/openapi.json")["statusCode"] == 200
+    assert calls.total == 0
+
+
+# ------------------------------------------------------------------------------- feeds
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feed.json",
+        "/atom.xml",
+        "/tags/topic-0/feed.xml",
+        "/tags/topic-1/feed.json",
+        "/authors/reporter-0/feed.xml",
+        "/authors/reporter-0/atom.xml",
+    ],
+)
+def test_each_feed_is_one_query_and_its_304_one_get_item(
+    feeds: ModuleType, articles: list[Article], calls: CallCounter, path: str
+) -> None:
+    del articles
+    calls.reset()
+    first = feed(feeds, path)
+    assert first["statusCode"] == 200
+    assert calls.calls == {"Query": 1}
+    calls.reset()
+    again = feed(feeds, path, If_None_Match=header(first, "ETag"))
+    assert again["statusCode"] == 304
+    assert calls.calls == {"GetItem": 1}
+    calls.reset()
+    again = feed(feeds, path, If_Modified_Since=header(first, "Last-Modified"))
+    assert again["statusCode"] == 304
+    assert calls.calls == {"GetItem": 1}
+
+
+def test_the_home_page_is_one_query(
+    feeds: ModuleType, articles: list[Article], calls: CallCounter
+) -> None:
+    del articles
+    calls.reset()
+    assert feed(feeds, "/", Accept=BROWSER)["statusCode"] == 200
+    assert calls.calls == {"Query": 1}
+
+
+def test_a_304_renders_nothing(
+    feeds: ModuleType,
+    articles: list[Article],
+    calls: CallCounter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    del articles
+    etag = header(feed(feeds, "/feed.xml"), "ETag")
+    renders: list[str] = []
+    real = feeds.renderer_for
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        render = real(*args, **kwargs)
+
+        def counted(*a: Any, **k: Any) -> Any:
+            renders.append("render")
+            return render(*a, **k)
+
+        return counted
+
+    monkeypatch.setattr(feeds, "renderer_for", counting)
+    calls.reset()
+    assert feed(feeds, "/feed.xml", If_None_Match=etag)["statusCode"] == 304
+    assert calls.calls == {"GetItem": 1}
+    assert renders == []
+    # A changed feed is the marker read, then the one Query (and a render)
+    calls.reset()
+    assert feed(feeds, "/feed.xml", If_None_Match='"stale"')["statusCode"] == 200
+    assert calls.calls == {"GetItem": 1, "Query": 1}
+    assert renders == ["render"]
+
+
+def test_head_costs_what_get_costs(
+    feeds: ModuleType, articles: list[Article], calls: CallCounter
+) -> None:
+    del articles
+    calls.reset()
+    head = feed(feeds, "/feed.xml", method="HEAD")
+    assert head["statusCode"] == 200 and not head["body"]
+    assert calls.calls == {"Query": 1}
+    calls.reset()
+    assert (
+        feed(feeds, "/feed.xml", method="HEAD", If_None_Match=header(head, "ETag"))["statusCode"]
+        == 304
+    )
+    assert calls.calls == {"GetItem": 1}
+
+
+def test_every_older_feed_page_is_one_query(
+    feeds: ModuleType, articles: list[Article], calls: CallCounter, query_reads: QueryReads
+) -> None:
+    for path in ("/feed.xml", "/feed.json"):
+        first = feed(feeds, path)
+        link = header(first, "Link")
+        found = re.search(r"<[^>]*(/feed\.\w+\?cursor=[^>]+)>; rel=\"next\"", link)
+        assert found, link
+        calls.reset()
+        query_reads.pages.clear()
+        second = feed(feeds, found[1])
+        assert second["statusCode"] == 200
+        assert calls.calls == {"Query": 1}
+        # the rest of the 25 articles and no more
+        assert query_reads.pages == [(len(articles) - 20, len(articles) - 20)]
+
+
+def test_a_pending_scheduled_article_costs_at_most_one_more_query(
+    feeds: ModuleType,
+    store: Store,
+    env: Settings,
+    articles: list[Article],
+    calls: CallCounter,
+    query_reads: QueryReads,
+) -> None:
+    del articles
+    # Given an article scheduled for tomorrow above a full page of due ones
+    publish(store, env, 0, title="Tomorrow", published_at=(NOW + timedelta(days=1)).isoformat())
+    calls.reset()
+    reply = feed(feeds, "/feed.xml")
+    assert reply["statusCode"] == 200
+    assert "Tomorrow" not in reply["body"]
+    # Then the first page is at most two Queries, reading the page, the marker, the pending
+    # entry and the look-ahead entry
+    assert set(calls.calls) == {"Query"} and calls.calls["Query"] <= 2
+    assert sum(scanned for _, scanned in query_reads.pages) <= 20 + 3
+
+
+# -------------------------------------------------------------------------- authorizer
+
+
+def authorize(authorizer: ModuleType, authorization: str | None) -> dict[str, Any]:
+    event = load_event("authorizer-request.json")
+    for headers in (event["headers"], event["multiValueHeaders"]):
+        headers.pop("Authorization", None)
+    if authorization is not None:
+        event["headers"]["Authorization"] = authorization
+        event["multiValueHeaders"]["Authorization"] = [authorization]
+    try:
+        answer: dict[str, Any] = authorizer.lambda_handler(
+            event, LambdaContext("AuthorizerFunction", memory_limit_in_mb=256)
+        )
+    except PermissionError:
+        return {"effect": "Deny"}
+    effects = [s["Effect"] for s in answer["policyDocument"]["Statement"]]
+    return {"effect": effects[0]}
+
+
+def test_the_authorizer_is_one_get_item(
+    authorizer: ModuleType, store: Store, env: Settings, calls: CallCounter
+) -> None:
+    create_key(store, name="t", now=NOW, key=KEY)
+    for authorization, effect, reads in (
+        (f"Bearer {KEY}", "Allow", 1),
+        ("Bearer cf_not-a-key", "Deny", 1),
+        ("Basic dXNlcjpwYXNz", "Deny", 0),
+        (None, "Deny", 0),
+    ):
+        calls.reset()
+        assert authorize(authorizer, authorization)["effect"] == effect
+        assert calls.calls == ({"GetItem": reads} if reads else {}), authorization
+
+
+# ----------------------------------------------------------------------------------- scale
+
+
+def test_the_bulk_loader_writes_what_the_logic_writes(
+    store: Store, env: Settings, ddb: Any
+) -> None:
+    """So that the scale test below, which loads with BatchWriteItem, is representative."""
+    # Given three articles created through the logic
+    made = [publish(store, env, n, title=f"Loader check {n}") for n in range(3)]
+    stored = [
+        {k: TypeDeserializer().deserialize(v) for k, v in item.items()}
+        for item in ddb.scan(TableName=TABLE)["Items"]
+    ]
+
+    # Then the loader's items for them are exactly what the logic stored
+    def key(item: dict[str, Any]) -> tuple[str, str]:
+        return item["pk"], item["sk"]
+
+    assert sorted(bench.items_for(made), key=key) == sorted(stored, key=key)
+
+
+def test_cost_does_not_grow_with_the_number_of_stored_articles(
+    feeds: ModuleType,
+    api: ModuleType,
+    store: Store,
+    env: Settings,
+    calls: CallCounter,
+    query_reads: QueryReads,
+) -> None:
+    feed_size = get_settings().feed_size
+    routes = [
+        ("feeds", "/feed.xml"),
+        ("feeds", "/tags/topic-0/atom.xml"),
+        ("feeds", "/authors/reporter-0/feed.json"),
+        ("api", "/articles"),
+        ("api", "/articles?tag=topic-0"),
+    ]
+    seen: dict[int, list[tuple[str, dict[str, int]]]] = {}
+    loaded = 0
+    for size in (50, 500):
+        # Given `size` stored articles (the added ones are older than those already there)
+        every = _realistic(size)
+        bench.bulk_load(store.client, every[loaded:], markers_of=every, table=TABLE)
+        loaded = size
+        seen[size] = []
+        for function, path in routes:
+            # When each route is read (feeds twice: the first one imports the renderer)
+            if function == "feeds":
+                feed(feeds, path)
+            calls.reset()
+            query_reads.pages.clear()
+            reply = feed(feeds, path) if function == "feeds" else call_api(api, "GET", path)
+            assert reply["statusCode"] == 200, path
+            seen[size].append((path, dict(calls.calls)))
+            # Then no Query reads more than a page, the marker and the look-ahead entry, and
+            # nothing is read only to be filtered out
+            assert query_reads.pages, path
+            for count, scanned in query_reads.pages:
+                assert count == scanned <= feed_size + 2, (size, path, query_reads.pages)
+            # And a conditional request is still one GetItem
+            if function == "feeds":
+                calls.reset()
+                again = feed(feeds, path, If_None_Match=header(reply, "ETag"))
+                assert again["statusCode"] == 304
+                assert calls.calls == {"GetItem": 1}
+    # And 500 stored articles take exactly the operations 50 do
+    assert seen[500] == seen[50]

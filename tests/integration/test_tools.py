@@ -1,0 +1,319 @@
+"""``publish``, ``import`` and ``export`` writing straight to the table (``TableSink``) on moto."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import feedparser
+import pytest
+from boto3.dynamodb.types import TypeDeserializer
+
+from contentfeed import cli
+from contentfeed.config import Settings
+from contentfeed.dal import Store
+from contentfeed.tools.export import export
+from contentfeed.tools.importer import IMPORT_NAMESPACE, run_import
+from contentfeed.tools.publish import publish
+from contentfeed.tools.report import Report
+from contentfeed.tools.sink import TableSink
+from contentfeed.tools.sync import Outcome
+from tests.conftest import NOW, ROOT, TABLE
+from tests.integration.test_feeds import Clock, get
+
+DATA = ROOT / "tests" / "data"
+WORDPRESS = DATA / "wordpress.rss"
+ATOM = DATA / "blog.atom"
+SITE = "https://news.example.org"
+
+
+def imported_id(guid: str) -> str:
+    return str(uuid.uuid5(IMPORT_NAMESPACE, guid))
+
+
+def stored(ddb: Any) -> dict[str, dict[str, Any]]:
+    """Every article item in the table, by id (test inspection: a plain scan)."""
+    deserializer = TypeDeserializer()
+    items = ddb.scan(TableName=TABLE)["Items"]
+    found = [{k: deserializer.deserialize(v) for k, v in item.items()} for item in items]
+    return {item["id"]: item for item in found if item.get("type") == "article"}
+
+
+def report() -> Report:
+    return Report("test", stream=io.StringIO(), tty=False)
+
+
+def output(report: Report) -> str:
+    assert isinstance(report.stream, io.StringIO)
+    return report.stream.getvalue()
+
+
+@pytest.fixture
+def sink(store: Store, env: Settings) -> TableSink:
+    return TableSink(store, site_url=env.site_url, clock=lambda: NOW)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Three files, one of them broken, one in a sub-folder, one with an id of its own."""
+    (tmp_path / "2026").mkdir()
+    (tmp_path / "2026" / "harbour.md").write_text(
+        '---\ntitle: Harbour day\ntags: [Sea]\ndate: 2026-03-01\n---\nBoats "everywhere", see [map](map.html).\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "broken.md").write_text(
+        "---\ntitle: Broken\ncategories: [a]\n---\nBody\n", encoding="utf-8"
+    )
+    (tmp_path / "market.md").write_text(
+        "---\nid: market-2026\ntitle: Market\nauthors: [Ana Lima]\n"
+        "published_at: 2026-03-02T10:00:00+01:00\n---\nStalls.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / ".drafts").mkdir()
+    (tmp_path / ".drafts" / "hidden.md").write_text("not front matter", encoding="utf-8")
+    return tmp_path
+
+
+def test_publishing_a_folder_publishes_every_good_file_and_names_the_broken_one(
+    folder: Path, sink: TableSink, ddb: Any
+) -> None:
+    # When the folder is published
+    run = report()
+    code = publish(folder, sink, run)
+    # Then the good files are articles and the broken one is reported by file and line
+    assert code == 1
+    assert (run.counts[Outcome.CREATED], run.counts[Outcome.FAILED]) == (2, 1)
+    assert "broken.md:3: unknown key 'categories' (use tags)" in output(run)
+    articles = stored(ddb)
+    assert set(articles) >= {"market-2026"} and len(articles) == 2
+    # And the file without an id got one, which is the article's id
+    first_line = (folder / "2026" / "harbour.md").read_text(encoding="utf-8").splitlines()[1]
+    harbour_id = first_line.removeprefix("id: ")
+    assert harbour_id in articles and "wrote `id: " in output(run)
+    harbour = articles[harbour_id]
+    assert harbour["title"] == "Harbour day" and harbour["published_at"].startswith(
+        "2026-03-01T00:00"
+    )
+    assert "Boats “everywhere”" in harbour["content_html"]
+    assert f'href="{SITE}/map.html"' in harbour["content_html"]
+
+
+def test_publishing_again_changes_nothing_and_an_edit_updates_the_same_article(
+    folder: Path, sink: TableSink, ddb: Any
+) -> None:
+    publish(folder, sink, report())
+    before = {article_id: item["version"] for article_id, item in stored(ddb).items()}
+    # When the same folder is published again (the broken file now fixed)
+    (folder / "broken.md").write_text("---\ntitle: Fixed\n---\nBody\n", encoding="utf-8")
+    again = report()
+    assert publish(folder, sink, again) == 0
+    # Then nothing that was published is written again
+    assert again.counts == {Outcome.UNCHANGED: 2, Outcome.CREATED: 1}
+    after = stored(ddb)
+    assert all(after[article_id]["version"] == v for article_id, v in before.items())
+    # When a file's title and body are edited
+    market = folder / "market.md"
+    market.write_text(
+        market.read_text(encoding="utf-8").replace("title: Market", "title: Market moves"),
+        encoding="utf-8",
+    )
+    edited = report()
+    assert publish(market, sink, edited) == 0
+    # Then the same article is updated: no new article, a new version
+    assert edited.counts == {Outcome.UPDATED: 1}
+    latest = stored(ddb)
+    assert len(latest) == 3 and latest["market-2026"]["title"] == "Market moves"
+    assert latest["market-2026"]["version"] == 2
+
+
+def test_two_files_with_one_id_are_not_both_published(tmp_path: Path, sink: TableSink) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(f"---\nid: same\ntitle: {name}\n---\n", encoding="utf-8")
+    run = report()
+    assert publish(tmp_path, sink, run) == 1
+    assert "b.md:2: id same is also the id of" in output(run)
+
+
+def test_importing_a_wordpress_feed(sink: TableSink, ddb: Any) -> None:
+    # When the WordPress-shaped RSS feed is imported
+    run = report()
+    assert run_import(str(WORDPRESS), sink, run) == 0
+    # Then four entries became articles; the repeated guid and the one without any id are skipped
+    assert (run.counts[Outcome.CREATED], run.counts[Outcome.SKIPPED]) == (4, 2)
+    articles = stored(ddb)
+    assert len(articles) == 4
+    tom = articles[imported_id("https://harbour.example.org/?p=101")]
+    # And the first keeps its guid, loses the HTML of its title, and has a plain summary
+    assert tom["guid"] == "https://harbour.example.org/?p=101"
+    assert tom["title"] == "Tom & Jerry’s big day"
+    assert tom["summary"].startswith("The ferry came back on time") and "<" not in tom["summary"]
+    # And its relative links point where they did on the old site; the script is gone
+    html = tom["content_html"]
+    assert 'href="https://harbour.example.org/2026/02/ferry-timetable/"' in html
+    assert 'href="https://harbour.example.org/2026/03/tom-and-jerry/#photos"' in html
+    assert 'src="https://harbour.example.org/wp-content/uploads/2026/03/ferry.jpg"' in html
+    assert "<script" not in html and "tracking" not in html
+    # And tags are deduplicated, unusable ones dropped; the image enclosure is the image
+    assert tom["tags"] == ["News", "Harbour & Sea"]
+    assert tom["image"] == {
+        "url": "https://harbour.example.org/wp-content/uploads/2026/03/ferry.jpg",
+        "type": "image/jpeg",
+        "length": 48213,
+    }
+    assert (tom["authors"], tom["language"]) == ([{"name": "Ana Lima"}], "en-GB")
+    assert tom["url"] == "https://harbour.example.org/2026/03/tom-and-jerry/"
+    assert tom["published_at"].startswith("2026-03-09T07:30:00")
+    # And an item without authors has none; without a guid, its link is the guid
+    storm = articles[imported_id("https://harbour.example.org/2026/03/storm-warning/")]
+    assert storm["authors"] == [] and "summary" not in storm
+    assert 'href="https://harbour.example.org/safety/"' in storm["content_html"]
+    market = articles[imported_id("https://harbour.example.org/2026/03/market-day/")]
+    assert market["guid"] == "https://harbour.example.org/2026/03/market-day/"
+    assert "image" not in market  # an audio enclosure is not an image
+    # And a Ghost-style bare guid keeps the article id stable but cannot be an Atom id
+    lamp = articles[imported_id("3f0c1a52-ghost-post")]
+    assert "guid" not in lamp and lamp["image"]["url"].endswith("/lamp.jpg")
+    assert lamp["title"] == "Lighthouse restored — “finally”"
+    assert lamp["published_at"].startswith("2026-03-04T11:15:00")  # +0100 made UTC
+    assert "not an absolute IRI" in output(run) and "neither a guid" in output(run)
+
+
+def test_importing_an_atom_feed(sink: TableSink, ddb: Any) -> None:
+    run = report()
+    assert run_import(str(ATOM), sink, run) == 0
+    assert (run.counts[Outcome.CREATED], run.counts[Outcome.SKIPPED]) == (3, 1)
+    articles = stored(ddb)
+    cafe = articles[imported_id("tag:notes.example.net,2024:post-1")]
+    # An HTML title becomes text, entities decoded
+    assert cafe["title"] == "Café notes & more"
+    assert cafe["summary"] == "Three cafés worth the detour."
+    # Links resolve against xml:base, as Atom says
+    assert 'href="https://notes.example.net/posts/cafe-notes/map.html"' in cafe["content_html"]
+    assert cafe["image"] == {
+        "url": "https://notes.example.net/images/cafe.png",
+        "type": "image/png",
+        "length": 2048,
+    }
+    assert cafe["authors"] == [
+        {
+            "name": "Marc Petit",
+            "email": "marc@notes.example.net",
+            "url": "https://notes.example.net/marc/",
+        }
+    ]
+    assert (cafe["tags"], cafe["language"]) == (["cafés", "Paris"], "fr")
+    # An entry without an author takes the feed's; without published, its updated date
+    winter = articles[imported_id("urn:uuid:6f1c2b8e-3c61-4a6e-9f0a-2d4b8e7c1a90")]
+    assert winter["authors"] == [
+        {"name": "Claire Dubois", "url": "https://notes.example.net/about/"}
+    ]
+    assert winter["published_at"].startswith("2026-01-10T12:00:00")
+    assert "summary" not in winter  # feedparser's summary is the content itself
+    no_id = articles[imported_id("https://notes.example.net/posts/no-id/")]
+    assert no_id["guid"] == "https://notes.example.net/posts/no-id/"
+
+
+@pytest.fixture
+def feeds(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    import functions.feeds.app as feeds_app
+
+    monkeypatch.setattr(feeds_app, "get_store", lambda: store)
+    monkeypatch.setattr(feeds_app, "clock", Clock(NOW))
+    return feeds_app
+
+
+def test_imported_articles_keep_their_ids_in_every_feed_format(
+    sink: TableSink, feeds: ModuleType
+) -> None:
+    # Given both feeds imported
+    run_import(str(WORDPRESS), sink, report())
+    run_import(str(ATOM), sink, report())
+    expected = {
+        "https://harbour.example.org/?p=101",
+        "https://harbour.example.org/2026/03/storm-warning/",
+        "https://harbour.example.org/2026/03/market-day/",
+        f"urn:uuid:{imported_id('3f0c1a52-ghost-post')}",  # not an IRI: a new id of ours
+        "tag:notes.example.net,2024:post-1",
+        "urn:uuid:6f1c2b8e-3c61-4a6e-9f0a-2d4b8e7c1a90",
+        "https://notes.example.net/posts/no-id/",
+    }
+    # Then RSS, Atom and JSON Feed all give the items the ids their old readers know
+    for path in ("/feed.xml", "/atom.xml"):
+        parsed = feedparser.parse(get(feeds, path)["body"].encode())
+        assert {entry.id for entry in parsed.entries} == expected, path
+    body = json.loads(get(feeds, "/feed.json")["body"])
+    assert {item["id"] for item in body["items"]} == expected
+
+
+def test_importing_again_changes_nothing(sink: TableSink, ddb: Any) -> None:
+    run_import(str(WORDPRESS), sink, report())
+    run_import(str(ATOM), sink, report())
+    before = {article_id: item["version"] for article_id, item in stored(ddb).items()}
+    # When both feeds are imported again
+    for source in (WORDPRESS, ATOM):
+        run = report()
+        assert run_import(str(source), sink, run) == 0
+        # Then every article is unchanged and nothing was written
+        assert run.counts[Outcome.CREATED] == run.counts[Outcome.UPDATED] == 0
+    assert {article_id: item["version"] for article_id, item in stored(ddb).items()} == before
+
+
+def exported(sink: TableSink, path: Path) -> dict[str, dict[str, Any]]:
+    assert export(sink, path, report()) == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines)}
+
+
+def wipe(ddb: Any) -> None:
+    for item in ddb.scan(TableName=TABLE)["Items"]:
+        ddb.delete_item(TableName=TABLE, Key={"pk": item["pk"], "sk": item["sk"]})
+
+
+def test_export_then_import_round_trips_every_input_field(
+    sink: TableSink, ddb: Any, folder: Path, tmp_path: Path
+) -> None:
+    # Given imported and published articles, a draft and a scheduled one among them
+    run_import(str(WORDPRESS), sink, report())
+    run_import(str(ATOM), sink, report())
+    (folder / "broken.md").write_text(
+        "---\ntitle: Draft\nstatus: draft\ncontributors: [{name: Cy, role: photos}]\n"
+        "image: {url: /i.png, caption: Cap, credit: Cr, alt: Alt}\nsummary: S\nlanguage: de\n"
+        "published_at: 2027-01-01T00:00:00Z\nguid: urn:example:draft\nslug: a-draft\n---\n*Hi*\n",
+        encoding="utf-8",
+    )
+    publish(folder, sink, report())
+    first = exported(sink, tmp_path / "first.jsonl")
+    # Then the export holds every article, drafts and scheduled ones too
+    assert len(first) == len(stored(ddb)) == 10
+    assert {r["status"] for r in first.values()} == {"published", "draft"}
+    # When the table is emptied and the export imported
+    wipe(ddb)
+    run = report()
+    assert run_import(str(tmp_path / "first.jsonl"), sink, run) == 0
+    assert run.counts[Outcome.CREATED] == 10
+    # Then a second export equals the first in every field but the write bookkeeping
+    second = exported(sink, tmp_path / "second.jsonl")
+    bookkeeping = ("created_at", "updated_at", "version")
+
+    def fields(records: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {i: {k: v for k, v in r.items() if k not in bookkeeping} for i, r in records.items()}
+
+    assert fields(second) == fields(first)
+    assert all(set(record) >= {"id", *bookkeeping} for record in second.values())
+
+
+def test_the_command_line_wires_the_table_sink(
+    folder: Path, ddb: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # When `contentfeed publish` and `export` run against the table ($TABLE_NAME, $SITE_URL)
+    code = cli.main(["publish", str(folder)])
+    # Then they behave as the tools do, with the summary on stderr and the export on stdout
+    assert code == 1
+    assert "publish: 2 created, 0 updated, 0 unchanged, 1 failed" in capsys.readouterr().err
+    assert cli.main(["export"]) == 0
+    streams = capsys.readouterr()
+    assert len(streams.out.splitlines()) == 2 and "export: 2 article(s) to stdout" in streams.err
