@@ -1,0 +1,698 @@
+"""docs/performance.md and the console summary, from one run's results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tests.bench import bench_capacity as capacity
+from tests.bench import support as s
+from tests.bench.bench_coldstart import ColdStartResult
+from tests.bench.bench_rendering import RenderingResult
+from tests.bench.bench_requests import RequestsResult, RouteResult
+from tests.bench.bench_scale import ScaleResult
+
+RSS = "GET /feed.xml (RSS)"
+NOT_MODIFIED = "GET /feed.xml If-None-Match (304)"
+FIRST_PAGES = (
+    RSS,
+    "GET /atom.xml",
+    "GET /feed.json",
+    "GET /tags/{tag}/feed.xml",
+    "GET /authors/{author}/atom.xml",
+    "GET / (HTML, browser)",
+    "GET /feed.xml?cursor= (page 2)",
+    "HEAD /feed.xml",
+)
+PENDING = "GET /feed.xml, 1 scheduled pending"
+MAX_RATIO = 1.2
+MAX_COLD = 1.5
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f}"
+
+
+def money(value: float) -> str:
+    if value >= 100:
+        return f"${value:,.0f}"
+    return f"${value:,.2f}"
+
+
+def count(value: float) -> str:
+    if value >= 1e9:
+        return f"{value / 1e9:.2f} B"
+    if value >= 1e6:
+        return f"{value / 1e6:.2f} M"
+    if value >= 1e4:
+        return f"{value / 1e3:.0f} k"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+@dataclass
+class Report:
+    info: dict[str, Any]
+    cold: ColdStartResult
+    warm: RequestsResult
+    rendering: RenderingResult
+    scale: ScaleResult
+    sim: capacity.SimResult
+    elapsed: float
+    quick: bool = False
+
+    # ----------------------------------------------------------------------- derived
+
+    def route(self, name: str) -> RouteResult:
+        return self.warm.routes[name]
+
+    def inputs(self) -> capacity.ModelInputs:
+        rss = self.route(RSS)
+        return capacity.ModelInputs(
+            share_304=self.sim.share_304,
+            getitem_per_request=self.sim.per_request("GetItem"),
+            query_per_request=self.sim.per_request("Query"),
+            query_rru=rss.rru,
+            getitem_rru=self.route(NOT_MODIFIED).rru,
+            handler_304_s=s.median(self.route(NOT_MODIFIED).code),
+            handler_200_s=s.median(rss.code),
+            body_200_bytes=rss.body_bytes,
+            body_200_gzip_bytes=self.rendering.rows[("RSS 2.0", 20)].gzipped,
+        )
+
+    def cold_ratio(self, name: str) -> float:
+        targets = self.cold.targets
+        return s.median(targets[name].inner) / s.median(targets["floor"].inner)
+
+    def targets(self) -> list[tuple[str, str, str]]:
+        rows = []
+        first = {name: self.route(name).ops for name in FIRST_PAGES}
+        ok = all(ops == "Query" for ops in first.values())
+        pending = self.route(PENDING)
+        rows.append(
+            (
+                "A feed request costs 1 DynamoDB Query",
+                f"{sum(ops == 'Query' for ops in first.values())} of {len(first)} feed routes "
+                f"(RSS, Atom, JSON, tag, author, home, page 2, HEAD): 1 Query; while a scheduled "
+                f"article is pending above the newest entries: {pending.ops} (at most 2 expected)",
+                verdict(ok),
+            )
+        )
+        conditional = [
+            self.route(NOT_MODIFIED),
+            self.route("GET /feed.xml If-Modified-Since (304)"),
+        ]
+        ok = all(r.ops == "GetItem" and r.rendered is False for r in conditional)
+        rows.append(
+            (
+                "A 304 costs 1 GetItem and no rendering",
+                f"1 {conditional[0].ops}, {conditional[0].rru:g} RRU, rendered: no "
+                f"({ms(s.median(conditional[0].code))} ms vs {ms(s.median(self.route(RSS).code))}"
+                " ms for the full feed)",
+                verdict(ok),
+            )
+        )
+        worst_code = max(self.scale.ratio(name, "code") for name in self.scale.routes)
+        worst_items = max(self.scale.ratio(name, "items") for name in self.scale.routes)
+        worst_ops = max(self.scale.ratio(name, "ops") for name in self.scale.routes)
+        big, small = self.scale.sizes[-1], self.scale.sizes[0]
+        rows.append(
+            (
+                f"{big:,} stored articles cost within {MAX_RATIO}× of {small:,}",
+                f"handler time ≤ {worst_code:.2f}×, items read ≤ {worst_items:.2f}×, "
+                f"operations ≤ {worst_ops:.2f}× (site feed, tag feed, GET /articles)",
+                verdict(max(worst_code, worst_items, worst_ops) <= MAX_RATIO),
+            )
+        )
+        for name in self.cold.targets:
+            if name == "floor":
+                continue
+            ratio = self.cold_ratio(name)
+            like = self.cold.lambda_like
+            like_ratio = s.median(like[name].inner) / s.median(like["floor"].inner)
+            rows.append(
+                (
+                    f"Cold start of {name} within {MAX_COLD}× the floor",
+                    f"{ms(s.median(self.cold.targets[name].inner))} ms vs "
+                    f"{ms(s.median(self.cold.targets['floor'].inner))} ms: {ratio:.2f}× "
+                    f"({like_ratio:.2f}× without awscrt, as in Lambda)",
+                    verdict(ratio <= MAX_COLD),
+                )
+            )
+        hundred = [self.rendering.rows[(f, 100)] for f in ("RSS 2.0", "Atom 1.0", "JSON Feed 1.1")]
+        twenty = [self.rendering.rows[(f, 20)] for f in ("RSS 2.0", "Atom 1.0", "JSON Feed 1.1")]
+        rows.append(
+            (
+                "Rendering 100 items well under a DynamoDB round trip (5–10 ms)",
+                "100 items: "
+                + ", ".join(f"{r.name} {ms(r.median)} ms" for r in hundred)
+                + "; 20 items (the page size): "
+                + ", ".join(f"{ms(r.median)}" for r in twenty)
+                + " ms",
+                verdict(max(r.median for r in hundred) < 0.005),
+            )
+        )
+        rows.append(
+            (
+                "`make bench` under 10 minutes on 2 cores",
+                f"{self.elapsed / 60:.1f} min on {self.info['nproc']} cores "
+                f"(load average {self.info['load_start'][0]:.1f} at the start)",
+                verdict(self.elapsed < 600),
+            )
+        )
+        return rows
+
+    # ------------------------------------------------------------------------- text
+
+    def console(self) -> str:
+        parts = [table(("target", "measured", ""), self.targets())]
+        parts.append(self._warm_table(brief=True))
+        return "\n\n".join(parts)
+
+    def markdown(self) -> str:
+        sections = [
+            self._header(),
+            "## Targets\n\n" + table(("target", "measured", "verdict"), self.targets()),
+            self._cold_section(),
+            self._warm_section(),
+            self._not_modified_section(),
+            self._scale_section(),
+            self._rendering_section(),
+            self._capacity_section(),
+            self._findings_section(),
+        ]
+        return "\n\n".join(sections) + "\n"
+
+    def _header(self) -> str:
+        info = self.info
+        packages = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+        quick = (
+            "\n\n> **Smoke run (`--quick`)**: few repetitions; the numbers are not meaningful.\n"
+            if self.quick
+            else ""
+        )
+        return f"""# Performance
+
+_Written by `make bench` (`python -m tests.bench`, the suite in `tests/bench/`) on
+{info["date"]}; every run rewrites this file. Do not edit it by hand._{quick}
+
+**Machine:** {info["nproc"]} CPUs ({info["cpu"]}), {info["memory"]}, {info["os"]},
+{info["implementation"]} {info["python"]}. Load average {info["load_start"][0]:.2f} when the run
+started and {info["load_end"][0]:.2f} when it ended: this machine is shared, so absolute times
+wander from run to run. Every number below therefore stands next to a floor measured in the same
+run, interleaved with it sample by sample. Packages: {packages}.
+
+**How to read it.**
+
+- *Floors.* Cold start: a fresh interpreter running `import boto3; boto3.client("dynamodb")`.
+  Requests: the very same DynamoDB calls made directly with a bare boto3 client. Rendering:
+  `json.dumps` of the same items.
+- *DynamoDB answered instantly.* moto's own time (it scans the whole table on every Query and
+  serialises items slowly) says nothing about DynamoDB, so each request is run on moto once,
+  where its operations, the items and bytes they read and the read units DynamoDB would bill
+  are counted, and moto's raw HTTP answers are recorded. The handler is then timed with botocore
+  handed those recorded answers at `before-send`: botocore still builds, signs and parses every
+  call, so the time is the handler's whole cost except the network and DynamoDB's service time.
+  The on-moto latency is listed too, for completeness.
+- *RRU* are DynamoDB read request units as billed: 0.5 per 4 KB (rounded up per request) for an
+  eventually consistent read, 1 for a consistent one; computed from the sizes of the items each
+  call returned. *WRU* estimate transactional writes as 2 per KB per item (1 KB assumed for
+  updates and deletes).
+- Times are on this machine's cores. A 512 MB Lambda function gets about 512/1769 of a vCPU, so
+  CPU-bound work there takes roughly 3.5× as long (the capacity model below uses that factor)."""
+
+    def _cold_section(self) -> str:
+        cold = self.cold
+        rows = []
+        for name, target in cold.targets.items():
+            like = cold.lambda_like[name]
+            rows.append(
+                (
+                    f"`{name}`" if name != "floor" else "floor (boto3 + client)",
+                    ms(s.median(target.inner)),
+                    ms(s.p95(target.inner)),
+                    f"{self.cold_ratio(name):.2f}×",
+                    ms(target.median),
+                    f"{target.median / cold.targets['floor'].median:.2f}×",
+                    ms(s.median(like.inner)),
+                    f"{s.median(like.inner) / s.median(cold.lambda_like['floor'].inner):.2f}×",
+                    "yes" if target.pydantic else "no",
+                )
+            )
+        main = table(
+            (
+                "function",
+                "import + client, median ms",
+                "p95 ms",
+                "× floor",
+                "whole process, median ms",
+                "× floor",
+                "without awscrt, median ms",
+                "× floor",
+                "pydantic loaded",
+            ),
+            rows,
+        )
+        floor = s.median(cold.targets["floor"].inner)
+        pieces = table(
+            ("piece", "import on top of the floor, median ms", "share of the floor", "who pays"),
+            [
+                (f"`{label}`", ms(cost), f"{cost / floor:.0%}", who)
+                for label, (cost, who) in cold.pieces.items()
+            ],
+        )
+        what_if_rows = []
+        for name, target in cold.what_if.items():
+            if name == "floor":
+                continue
+            floor_now = s.median(cold.what_if["floor"].inner)
+            what_if_rows.append(
+                (
+                    f"`{name}`",
+                    ms(s.median(target.inner)),
+                    f"{s.median(target.inner) / floor_now:.2f}×",
+                    ms(s.median(cold.targets[name].inner)),
+                    f"{self.cold_ratio(name):.2f}×",
+                    "yes" if target.pydantic else "no",
+                )
+            )
+        what_if = table(
+            (
+                "function",
+                "without `contentfeed.models.api`, ms",
+                "× floor",
+                "today, ms",
+                "× floor",
+                "pydantic loaded",
+            ),
+            what_if_rows,
+        )
+        tops = []
+        for name in [n for n in cold.importtime if n != "floor"] + ["floor"]:
+            listed = ", ".join(f"`{module}` {ms(t)}" for module, t in cold.importtime[name])
+            packages = ", ".join(f"`{pkg}` {ms(t)}" for pkg, t in cold.packages[name])
+            tops.append(
+                f"- **{name}** — biggest imports (ms, cumulative, none inside another): {listed}.\n"
+                f"  Own time by package: {packages}."
+            )
+        return f"""## Cold start
+
+A fresh `python -c` process per run (cwd = repository root, the functions' environment from
+template.yaml's Globals, fake credentials) imports `functions.<name>.app` and builds its client
+with `get_store().client`; {cold.runs} runs per function, interleaved with the floor. "Import +
+client" is timed inside the process (what Lambda's init phase pays for the module); "whole
+process" adds interpreter start and exit. This venv has `awscrt` (aws-sam-cli brings it), which
+botocore imports when present; Lambda's runtime and the layer do not have it, so the runs
+"without awscrt" hide it (`sys.modules["awscrt"] = None`) for floor and function alike.
+
+{main}
+
+What the pieces cost, each imported in a fresh process after the floor ({cold.piece_runs} runs, median):
+
+{pieces}
+
+The feeds and authorizer functions load pydantic only because `contentfeed.http.request` imports
+`MAX_BODY_BYTES` from `contentfeed.models.api`. Measured with a stand-in module that holds just
+that constant (same run):
+
+{what_if}
+
+`-X importtime`, one run per function:
+
+{chr(10).join(tops)}"""
+
+    def _warm_table(self, *, brief: bool = False) -> str:
+        rows = []
+        for result in self.warm.routes.values():
+            code, floor = result.code, result.floor
+            row = [
+                result.name,
+                result.status,
+                result.ops,
+                result.items_read,
+                f"{result.bytes_read / 1024:.1f}",
+                f"{result.rru:g}" + (f" / {result.wru:g} WRU" if result.wru else ""),
+                f"{ms(s.median(code))} / {ms(s.p95(code))}",
+                f"{ms(s.median(floor))} / {ms(s.p95(floor))}" if floor else "—",
+                f"{result.ratio:.2f}×" if floor else "—",
+                ms(result.overhead) if floor else ms(s.median(code)),
+            ]
+            if not brief:
+                moto_floor = ms(s.median(result.moto_floor)) if result.moto_floor else "—"
+                row.append(f"{ms(s.median(result.moto))} / {moto_floor}")
+                row.append({True: "yes", False: "no", None: ""}[result.rendered])
+            rows.append(row)
+        headers = [
+            "route",
+            "status",
+            "DynamoDB operations",
+            "items read",
+            "KiB read",
+            "RRU",
+            "handler median / p95 ms",
+            "floor median / p95 ms",
+            "× floor",
+            "handler's own ms",
+        ]
+        if not brief:
+            headers += ["on moto: handler / raw calls, median ms", "rendered"]
+        return table(headers, rows)
+
+    def _warm_section(self) -> str:
+        return f"""## Warm requests
+
+Every route in-process on one moto table built from template.yaml holding 30 realistic articles
+(~5 kB of HTML each, 2 of 10 tags, 1 of 20 authors, an image), {self.warm.runs} timed requests
+each with DynamoDB answered instantly (see above), alternating with the floor: the same DynamoDB
+calls made with a bare boto3 client. "Handler's own" is the difference of the medians: routing,
+Powertools, (de)serialising items, rendering, the response. Writes are timed the same way (their
+answers replayed, so nothing changes); on moto they are run once (moto copies the whole table in
+every transaction, about a second each here).
+
+{self._warm_table()}"""
+
+    def _not_modified_section(self) -> str:
+        full = self.route(RSS)
+        cached = self.route(NOT_MODIFIED)
+        stale = self.route("GET /feed.xml stale If-None-Match (200)")
+        return f"""## The 304 path
+
+| | full RSS feed (200) | If-None-Match matches (304) | If-None-Match stale (200) |
+|---|---|---|---|
+| DynamoDB | {full.ops}, {full.items_read} items, {full.bytes_read / 1024:.0f} KiB, {full.rru:g} RRU | {cached.ops}, {cached.bytes_read} bytes, {cached.rru:g} RRU | {stale.ops}, {stale.rru:g} RRU |
+| rendered | {"yes" if full.rendered else "no"} | {"yes" if cached.rendered else "no"} | {"yes" if stale.rendered else "no"} |
+| handler median ms | {ms(s.median(full.code))} | {ms(s.median(cached.code))} | {ms(s.median(stale.code))} |
+| floor (same calls, boto3) ms | {ms(s.median(full.floor))} | {ms(s.median(cached.floor))} | {ms(s.median(stale.floor))} |
+| response body | {full.body_bytes:,} bytes | 0 | {stale.body_bytes:,} bytes |
+
+A 304 costs {s.median(cached.code) / s.median(full.code):.0%} of a full answer in handler time and
+{cached.rru / full.rru:.0%} of its read units; a reader whose copy is stale pays the marker read on
+top of the full answer ({stale.rru:g} RRU)."""
+
+    def _scale_section(self) -> str:
+        scale = self.scale
+        rows = []
+        for name, by_size in scale.routes.items():
+            base = by_size[scale.sizes[0]]
+            for size, result in by_size.items():
+                counts = ", ".join(f"{c}/{sc}" for c, sc in result.query_counts)
+                rows.append(
+                    (
+                        name,
+                        f"{size:,}",
+                        result.ops,
+                        counts,
+                        f"{result.bytes_read / 1024:.1f}",
+                        f"{result.rru:g}",
+                        ms(s.median(result.code)),
+                        f"{s.median(result.code) / s.median(base.code):.2f}×",
+                        ms(s.median(result.moto)),
+                        ms(s.median(result.moto_floor)) if result.moto_floor else "—",
+                    )
+                )
+        ratios = table(
+            (
+                "route",
+                "handler time",
+                "items read",
+                "read units",
+                "operations",
+                "on moto (not the criterion, see below)",
+            ),
+            [
+                (
+                    name,
+                    f"{scale.ratio(name, 'code'):.2f}×",
+                    f"{scale.ratio(name, 'items'):.2f}×",
+                    f"{scale.ratio(name, 'rru'):.2f}×",
+                    f"{scale.ratio(name, 'ops'):.2f}×",
+                    f"{scale.ratio(name, 'moto'):.2f}×",
+                )
+                for name in scale.routes
+            ],
+        )
+        loads = ", ".join(
+            f"{size:,} articles: {scale.load_items[size]:,} items in "
+            f"{scale.load_seconds[size]:.1f} s"
+            for size in scale.sizes
+        )
+        per_item = sum(scale.load_seconds.values()) / sum(scale.load_items.values())
+        return f"""## Scale: {", ".join(f"{n:,}" for n in scale.sizes)} stored articles
+
+One table grows in steps; every article added is older than those already stored, so the first
+page is the same at every size and only the number of stored articles changes. The tag feed holds
+a fifth of all articles. Items are loaded with BatchWriteItem in the store's own shapes
+(`contentfeed.dal.items`; `tests/integration/test_operation_counts.py` checks the loader writes
+exactly what the logic writes): {loads} ({per_item * 1000:.1f} ms an item). Through the logic,
+one article (one TransactWriteItems) took {scale.transaction_seconds:.1f} s on moto at
+{scale.sizes[0]:,} articles, because moto copies every table in each transaction, so loading
+{scale.sizes[-1]:,} that way would take hours. Handler times are {scale.runs} samples each, all
+sizes and routes interleaved.
+
+{table(("route", "stored articles", "operations", "Query Count/ScannedCount", "KiB read", "RRU", "handler median ms", "× smallest", "on moto: handler ms", "on moto: raw Query ms"), rows)}
+
+Largest over smallest:
+
+{ratios}
+
+DynamoDB's latency and bill follow the items and bytes a Query reads, which stay the same. moto's
+own time grows with the table because it walks every item of the table for each Query (DynamoDB
+reads only the key range a Query asks for); the on-moto columns are also a few runs each, not
+interleaved, taken while the capacity simulation runs in the other process, so they are only
+indicative."""
+
+    def _rendering_section(self) -> str:
+        rows = []
+        for (name, items), row in self.rendering.rows.items():
+            rows.append(
+                (
+                    name,
+                    items,
+                    ms(row.median),
+                    f"{row.median / items * 1e6:.0f}",
+                    f"{row.size:,}" if row.size else "—",
+                    f"{row.size / items:,.0f}" if row.size else "—",
+                    f"{row.gzipped:,}" if row.gzipped else "—",
+                    row.items,
+                )
+            )
+        return f"""## Rendering
+
+`(FeedInfo, articles) -> bytes` as the feeds function calls it (through `fit_budget`), for 20 (the
+default page) and 100 (the largest `FeedSize`) realistic articles with distinct text; median of
+{len(self.rendering.rows[("RSS 2.0", 100)].samples)}–{len(self.rendering.rows[("RSS 2.0", 20)].samples)} runs, renderers interleaved. The byte budget is {self.rendering.budget:,}
+bytes; "in document" shows whether it cut a page short (that costs extra renders).
+
+{table(("renderer", "items", "median ms", "µs per item", "bytes", "bytes per item", "gzip bytes", "in document"), rows)}"""
+
+    def _capacity_section(self) -> str:
+        sim = self.sim
+        inputs = self.inputs()
+        rows = capacity.model(inputs)
+        per_client = []
+        for kind, statuses in sorted(sim.by_client.items()):
+            total = sum(statuses.values())
+            per_client.append((kind, f"{total:,}", f"{statuses.get('304', 0) / total:.1%}"))
+        load = table(
+            (
+                "subscribers",
+                "polls/s",
+                "requests/month",
+                "Lambda GB-s/month",
+                "RRU/month",
+                "FEED#site RRU/s",
+                "Lambda concurrency",
+                "transfer GB/month",
+            ),
+            [
+                (
+                    f"{r['subscribers']:,}",
+                    count(r["requests_per_s"]),
+                    count(r["requests_per_month"]),
+                    count(r["gb_seconds"]),
+                    count(r["rru_per_month"]),
+                    count(r["site_partition_rru_per_s"]),
+                    f"{r['lambda_concurrency']:.2f}",
+                    count(r["transfer_gb"]),
+                )
+                for r in rows
+            ],
+        )
+        costs = table(
+            (
+                "subscribers",
+                "API Gateway",
+                "Lambda",
+                "DynamoDB",
+                "data out",
+                "**total, no CDN**",
+                "origin requests/s behind CloudFront",
+                "CloudFront",
+                "origin (API GW + Lambda + DynamoDB)",
+                "**total with CloudFront**",
+            ),
+            [
+                (
+                    f"{r['subscribers']:,}",
+                    money(r["direct"]["api_gateway"]),
+                    money(r["direct"]["lambda"]),
+                    money(r["direct"]["dynamodb"]),
+                    money(r["direct"]["transfer"]),
+                    f"**{money(r['direct_total'])}**",
+                    f"{r['origin_per_s']:.2f} ({r['origin_share']:.0%})",
+                    money(r["cdn"]["cloudfront"]),
+                    money(r["cdn"]["api_gateway"] + r["cdn"]["lambda"] + r["cdn"]["dynamodb"]),
+                    f"**{money(r['cdn_total'])}**",
+                )
+                for r in rows
+            ],
+        )
+        found = capacity.limits(inputs)
+        limit_rows = [(name, f"{subscribers:,.0f}", note) for name, subscribers, note in found]
+        first_name, first_at, _ = found[0]
+        cdn_top = rows[-1]
+        return f"""## Capacity model
+
+### The simulation
+
+`tests/bench/bench_capacity.py` replays a compressed day against the feeds function on moto:
+{sim.readers:,} readers poll every 15 minutes ({sim.polls_per_reader} polls each, each at its own
+phase), keep the validators they were given and send them as their kind of client does; 70% read
+a site feed (RSS 42%, Atom 18%, JSON 10%), 20% one of 10 tag feeds, 10% one of 20 author feeds.
+During the day the publisher, through the API function: {"; ".join(sim.writes)}. Every poll is a
+real invocation of the handler and every DynamoDB call is counted; between two writes an
+identical read is answered from moto's first answer to it (exact, as the table has not changed:
+{sim.memo_hits:,} of {sim.memo_hits + sim.memo_misses:,} reads), and the page size is 5 (counts do
+not depend on it). It ran in {sim.seconds:.0f} s, in a second process during the scale benchmark.
+
+- **{sim.requests:,} polls: {sim.statuses.get("200", 0):,} × 200, {sim.statuses.get("304", 0):,} × 304
+  — {sim.share_304:.1%} answered 304.** Renders: {sim.renders:,}.
+- DynamoDB per poll: {inputs.getitem_per_request:.3f} GetItem + {inputs.query_per_request:.3f}
+  Query (the Queries above one per 200 are the second Query while the scheduled article was
+  pending). The day's {len(sim.writes)} writes: {", ".join(f"{n} {op}" for op, n in sim.write_operations.items())}.
+
+{table(("client", "polls", "304 share"), per_client)}
+
+### Assumptions
+
+Linear scaling of the simulated day; 30-day month; us-east-1 list prices: API Gateway REST
+$3.50/M requests (first 333 M; then $2.80, $2.38, $1.51), Lambda arm64 $0.0000133334 per GB-s and
+$0.20/M requests, DynamoDB on demand $0.125/M RRU, CloudFront $0.0100 per 10,000 HTTPS requests and
+$0.085/GB (first 10 TB; then $0.080, $0.060, $0.040), data out of API Gateway $0.09/GB (first
+10 TB). Per poll: {inputs.rru_per_request:.2f} RRU (GetItem of the marker {inputs.getitem_rru:g} RRU;
+a Query of the 20-item page {inputs.query_rru:g} RRU, measured above). Feeds function at 512 MB;
+billed duration = handler time measured here × {inputs.cpu_factor} (CPU share of 512 MB) + DynamoDB
+in-region latency (GetItem {inputs.ddb_getitem_s * 1000:.0f} ms, Query of ~130 KB
+{inputs.ddb_query_s * 1000:.0f} ms) + {inputs.lambda_overhead_s * 1000:.0f} ms of Lambda
+overhead: **{inputs.billed_304_s * 1000:.1f} ms for a 304, {inputs.billed_200_s * 1000:.1f} ms for
+a 200, {inputs.billed_mean_s * 1000:.1f} ms on average.** A 200 sends {inputs.body_200_bytes:,} bytes
+of RSS, {inputs.body_200_gzip_bytes:,} gzipped (API Gateway compresses above 1 KB; 80% of
+readers accept gzip). Cold starts are left out: at a steady poll rate a few warm containers serve
+everything and their init time is a rounding error. With CloudFront: the cache policy keys on the
+path and a normalised `Accept` (see below), max-age {inputs.max_age_s} s (what the function sends),
+each of {inputs.regional_caches} regional edge caches revalidating each feed URL on its own
+(no Origin Shield) as a TTL cache with Poisson arrivals (misses λ/(1+λT)); a revalidation is a
+conditional request that the function answers like any other poll.
+
+### Load and cost per month
+
+{load}
+
+{costs}
+
+### Where the first limit is
+
+Without a CDN every poll reaches API Gateway, Lambda and DynamoDB:
+
+{table(("limit", "reached at subscribers", "note"), limit_rows)}
+
+The first is **{first_name} at about {first_at:,.0f} subscribers**. Every site poll reads the
+`FEED#site` marker and every changed one the marker and the newest 21 entries: one hot, narrow key
+range of one partition, which DynamoDB's split-for-heat cannot spread (it is read as a whole by
+every Query). Ways through, cheapest first:
+
+1. **CloudFront in front (recommended).** The function already sends `Cache-Control: public,
+   max-age=300, stale-while-revalidate=900`, strong ETags and Last-Modified; CloudFront answers the
+   polls and their 304s from its caches and the origin sees at most one revalidation per feed URL,
+   variant and regional cache every 5 minutes: {cdn_top["origin_per_s"]:.1f} requests/s at
+   {cdn_top["subscribers"]:,} subscribers ({cdn_top["shielded_per_s"]:.2f}/s with Origin Shield),
+   {cdn_top["site_partition_rru_per_s_cdn"]:.1f} RRU/s on `FEED#site`, flat in the subscriber
+   count. It also cuts the per-request price ($1.00/M at CloudFront against $3.50/M at API Gateway).
+   It needs one thing the template does not have: the cache key must include a normalised
+   `Accept` (a CloudFront Function mapping it to `feed` or `html`), because the same URL answers
+   browsers with HTML (`Vary: Accept`) and CloudFront ignores `Vary`; keying on the raw header
+   would split the cache by every reader's spelling of it.
+2. **Shard the hot partition.** Write the marker (and the newest entries) of `site` to k copies
+   (`FEED#site#0…k-1`, chosen at random per read): k× the read ceiling for k more items per
+   write transaction (limit 100 items; a write uses 1 + 2 + 2 × 16 today).
+3. **Cache in the function.** Keep the marker and the rendered first page in the warm container
+   for a few seconds: at 1,000 polls/s over ~30 containers that absorbs most reads, at the price
+   of answers up to that many seconds stale."""
+
+    def _findings_section(self) -> str:
+        cold = self.cold
+        pieces = {label: cost for label, (cost, _) in cold.pieces.items()}
+        floor = s.median(cold.targets["floor"].inner)
+        feeds_now = s.median(cold.targets["feeds"].inner)
+        feeds_fix = s.median(cold.what_if["feeds"].inner)
+        auth_now = s.median(cold.targets["authorizer"].inner)
+        auth_fix = s.median(cold.what_if["authorizer"].inner)
+        floor_fix = s.median(cold.what_if["floor"].inner)
+        openapi = self.route("GET /openapi.json")
+        head = self.route("HEAD /feed.xml")
+        rss = self.route(RSS)
+        rss100 = self.rendering.rows[("RSS 2.0", 100)]
+        decode20 = self.rendering.rows[("items → articles (decode)", 20)]
+        prep20 = self.rendering.rows[("per-item preparation (absolutize, clean_text)", 20)]
+        rss20 = self.rendering.rows[("RSS 2.0", 20)]
+        pending = self.route(PENDING)
+        api_ratio = self.cold_ratio("api")
+        return f"""## Findings
+
+Measured in this run; the changes are not made (they are outside `tests/`).
+
+1. **pydantic on the feeds and authorizer cold paths.** `contentfeed/http/request.py` imports
+   `MAX_BODY_BYTES` from `contentfeed.models.api`, which builds the pydantic models. Moving the
+   constant to a module without pydantic (e.g. `contentfeed/limits.py`, re-exported by
+   `models/api.py`) takes feeds from {ms(feeds_now)} ms ({feeds_now / floor:.2f}× floor) to
+   {ms(feeds_fix)} ms ({feeds_fix / floor_fix:.2f}×) and the authorizer from {ms(auth_now)} ms
+   ({auth_now / floor:.2f}×) to {ms(auth_fix)} ms ({auth_fix / floor_fix:.2f}×).
+2. **The API function's resolver.** `APIGatewayRestResolver(enable_validation=True)` costs
+   {ms(pieces["APIGatewayRestResolver(enable_validation=True)"])} ms on top of the floor (without
+   validation {ms(pieces["APIGatewayRestResolver()"])} ms), which is most of the API function's
+   {api_ratio:.2f}×. It is what gives 422s and the OpenAPI document, so it stays; Lambda
+   SnapStart for Python (or provisioned concurrency on the write path) is the lever if the API
+   cold start matters. The Tracer (X-Ray SDK, {ms(pieces["Tracer() (X-Ray SDK)"])} ms) is rightly
+   not imported.
+3. **A cold container's first 304 imports feedgen and lxml.** `functions/feeds/app.py` calls
+   `renderer_for(request, base)` as an argument to `serve_feed`, before the 304 check, and that
+   import costs {ms(pieces["contentfeed.rendering.rss (feedgen, lxml)"])} ms. Passing a factory
+   (or checking the validators first) keeps 304s free of it.
+4. **Rendering is the feed request's largest cost**, not DynamoDB: {ms(s.median(rss.code))} ms
+   of handler time for 20 items against a {ms(s.median(rss.floor))} ms floor, and
+   {ms(rss100.median)} ms for 100 items. Of the {ms(rss20.median)} ms an RSS render of 20 items
+   takes, {ms(prep20.median)} ms ({prep20.median / rss20.median:.0%}) is our per-item preparation
+   in `contentfeed/rendering/html.py` (`absolutize` and `clean_text` regexes over ~5 kB of HTML,
+   `urljoin` for every link), run again on every read; feedgen and lxml take the rest. Storing the
+   content already absolutised and XML-clean at write time (the article URL is known then; keep
+   the raw HTML for the API) removes that share from every 200. Decoding the items
+   (`TypeDeserializer` + `article_from_item`) is another {ms(decode20.median)} ms per 20.
+5. **HEAD renders the whole feed and drops it** ({ms(s.median(head.code))} ms, like a GET). The
+   validators come from the marker, so HEAD could stop after the Query (or after a GetItem of the
+   marker, with no Query at all).
+6. **`GET /openapi.json` builds the schema on every request** ({ms(s.median(openapi.code))} ms
+   here, ×3.5 at 512 MB). Caching it per base URL in the warm container makes it nearly free.
+7. **A scheduled article waiting above the newest entries costs a second Query** on every first
+   page until it is due ({pending.ops}): the look-ahead entry is used up by the scheduled entry.
+   Asking for two or three more items in the first Query (a few KB more per 200) would avoid the
+   second round trip in the usual case of one or two pending articles."""
