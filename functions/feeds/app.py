@@ -64,8 +64,13 @@ def _header(name: str) -> str | None:
     return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
-def renderer_for(request: FeedRequest, base: str) -> Renderer:
-    """The renderer a request needs; feedgen and lxml are imported only when a feed is rendered."""
+def renderer_for(request: FeedRequest, base: str, *, head: bool = False) -> Renderer:
+    """The renderer a request needs; feedgen and lxml are imported only when a feed is rendered.
+
+    A HEAD request gets the validators and links without the work of rendering a body.
+    """
+    if head:
+        return lambda info, articles: (b"", len(articles))
     if request.html:
         from contentfeed.rendering.page import Alternate, render_page
 
@@ -111,7 +116,7 @@ def _respond(request: FeedRequest) -> Response[str]:
     answer: FeedAnswer = serve_feed(
         get_store(),
         request,
-        renderer_for(request, base),
+        lambda: renderer_for(request, base, head=app.current_event.http_method == "HEAD"),
         settings=settings,
         base=base,
         now=clock(),

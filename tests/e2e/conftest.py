@@ -62,11 +62,12 @@ class Server:
 
 
 @contextmanager
-def running_server(*args: str) -> Iterator[Server]:
+def running_server(*args: str, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """``contentfeed serve`` in a subprocess on a free port, with a known write key."""
     env = {**os.environ, "CONTENTFEED_API_KEY": KEY, "PORT": "0", "HOST": "127.0.0.1"}
     for name in ("TABLE_NAME", "AWS_PROFILE", "DYNAMODB_ENDPOINT_URL", "PUBLIC_BASE_URL"):
         env.pop(name, None)
+    env.update(extra_env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "contentfeed.cli", "serve", *args],
         cwd=ROOT,

@@ -368,3 +368,10 @@ def test_every_hostile_request_gets_a_clear_4xx_and_changes_nothing(fresh: Serve
         parsed = feedparser.parse(fresh.request("GET", path).body)
         assert not parsed.bozo and len(parsed.entries) >= 1
     assert len(json.loads(fresh.request("GET", "/feed.json").body)["items"]) == 3
+
+
+def test_a_wrong_method_is_405_whatever_its_body(fresh: Server) -> None:
+    for method, path in (("PUT", "/articles"), ("POST", "/articles/x"), ("TRACE", "/articles")):
+        reply = fresh.request(method, path, raw=b"not json", headers={"Content-Type": "text/plain"})
+        assert reply.status == 405, (method, path, reply.status)
+        assert reply.headers["Allow"]

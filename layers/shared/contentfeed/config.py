@@ -17,7 +17,8 @@ class ConfigError(ValueError):
     """The environment does not describe a usable configuration."""
 
 
-def _url(name: str, value: str, *, required: bool) -> str:
+def _url(name: str, value: str, *, required: bool, base: bool = True) -> str:
+    """An absolute http(s) URL; a ``base`` loses its trailing slash (paths are appended to it)."""
     if not value:
         if required:
             raise ConfigError(f"{name} must be set to an absolute http(s) URL")
@@ -25,7 +26,7 @@ def _url(name: str, value: str, *, required: bool) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{name} must be an absolute http(s) URL, got {value!r}")
-    return value.rstrip("/")
+    return value.rstrip("/") if base else value
 
 
 def _int(name: str, value: str, *, low: int, high: int) -> int:
@@ -69,7 +70,9 @@ class Settings:
             site_description=env.get("SITE_DESCRIPTION", "Articles published with contentfeed"),
             site_language=env.get("SITE_LANGUAGE", "en"),
             public_base_url=_url("PUBLIC_BASE_URL", env.get("PUBLIC_BASE_URL", ""), required=False),
-            websub_hub_url=_url("WEBSUB_HUB_URL", env.get("WEBSUB_HUB_URL", ""), required=False),
+            websub_hub_url=_url(
+                "WEBSUB_HUB_URL", env.get("WEBSUB_HUB_URL", ""), required=False, base=False
+            ),
             api_url=_url("API_URL", env.get("API_URL", ""), required=False),
             feed_size=_int("FEED_SIZE", env.get("FEED_SIZE", "20"), low=1, high=100),
             feed_ttl_minutes=_int(

@@ -16,13 +16,14 @@ from contentfeed.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from contentfeed.models.api import MAX_BODY_BYTES
+from contentfeed.limits import MAX_BODY_BYTES
 
 JSON_TYPES = {
-    "POST": ("application/json",),
-    "PUT": ("application/json",),
-    "PATCH": ("application/merge-patch+json", "application/json"),
+    ("POST", "/articles"): ("application/json",),
+    ("PUT", "/articles/{id}"): ("application/json",),
+    ("PATCH", "/articles/{id}"): ("application/merge-patch+json", "application/json"),
 }
+"""The routes that take a body (by API Gateway resource), and the media types each accepts."""
 
 
 def header(event: Mapping[str, Any], name: str) -> str | None:
@@ -47,9 +48,9 @@ def body_bytes(event: Mapping[str, Any]) -> bytes:
 def check_body(event: Mapping[str, Any]) -> None:
     """413 for oversize bodies and 415 for bodies that are not JSON, before anything parses them."""
     method = str(event.get("httpMethod", "")).upper()
-    accepted = JSON_TYPES.get(method)
+    accepted = JSON_TYPES.get((method, str(event.get("resource", ""))))
     if accepted is None:
-        return
+        return  # no body expected (another route answers, e.g. 405 for a wrong method)
     raw = body_bytes(event)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")

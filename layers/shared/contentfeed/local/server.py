@@ -187,7 +187,8 @@ def start_push(gateway: Gateway, base: str) -> StreamPoller | None:
     consumers = gateway.template.stream_consumers()
     if not os.environ.get("WEBSUB_HUB_URL") or not consumers:
         return None
-    os.environ.setdefault("PUBLIC_BASE_URL", base)
+    if not os.environ.get("PUBLIC_BASE_URL"):  # pings must name the URLs readers use
+        os.environ["PUBLIC_BASE_URL"] = base
     get_settings.cache_clear()
     settings = get_settings()
     endpoint = settings.dynamodb_endpoint_url or None

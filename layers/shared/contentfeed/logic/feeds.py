@@ -114,6 +114,8 @@ class FeedAnswer:
 
 Renderer = Callable[[FeedInfo, Sequence[Article]], tuple[bytes, int]]
 """Renders a page and says how many of the articles fitted in the byte budget."""
+RendererFactory = Callable[[], Renderer]
+"""Called only when a page is rendered, so a 304 never imports feedgen or lxml."""
 
 
 def _fingerprint(settings: Settings, base: str) -> tuple[object, ...]:
@@ -263,7 +265,7 @@ def feed_info(
 def serve_feed(
     store: Store,
     request: FeedRequest,
-    render: Renderer,
+    renderer: RendererFactory,
     *,
     settings: Settings,
     base: str,
@@ -302,7 +304,7 @@ def serve_feed(
         ):
             return FeedAnswer(validators=validators, links=_links(request, settings, base))
     info = feed_info(request, page, validators, settings=settings, base=base, now=now)
-    body, rendered = render(info, page.articles)
+    body, rendered = renderer()(info, page.articles)
     links = _links(request, settings, base)
     if rendered < len(page.articles) and info.next_url_after is not None:
         # The byte budget cut the page short: the next page starts after the last one rendered.

@@ -24,8 +24,6 @@ from pydantic import (
 
 from contentfeed.text import slugify
 
-MAX_BODY_BYTES = 128 * 1024
-"""Largest request body accepted (413 above). An article item stays well under 400 KB."""
 MAX_CONTENT_CHARS = 100_000
 MAX_TAGS = 10
 MAX_AUTHORS = 5
