@@ -258,7 +258,7 @@ def paged() -> Iterator[Server]:
     with ExitStack() as stack:
         with pytest.MonkeyPatch.context() as env:
             env.setenv("FEED_SIZE", "2")
-            env.setenv("WEBSUB_HUB_URL", HUB + "/")
+            env.setenv("WEBSUB_HUB_URL", HUB)  # used exactly as configured
             started = stack.enter_context(running_server())
         yield started
 
