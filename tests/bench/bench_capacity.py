@@ -323,7 +323,11 @@ class ModelInputs:
 
     @property
     def rru_per_request(self) -> float:
-        return self.getitem_per_request * self.getitem_rru + self.query_per_request * self.query_rru
+        """Every 200 reads one full page; a Query beyond one per 200 (while a scheduled article
+        is pending) reads only the rest of the page: 1 RRU is allowed for it."""
+        full = 1 - self.share_304
+        extra = max(0.0, self.query_per_request - full)
+        return self.getitem_per_request * self.getitem_rru + full * self.query_rru + extra * 1.0
 
     @property
     def bytes_200(self) -> float:

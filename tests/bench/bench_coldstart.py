@@ -4,6 +4,8 @@ Each function is timed against the floor ``import boto3; boto3.client("dynamodb"
 run, interleaved round by round so that drift in the machine's speed hits both alike. One
 ``-X importtime`` run per function says which imports pay, and single pieces (Powertools'
 Logger, Metrics, resolver and Tracer, pydantic, feedgen/lxml, ...) are timed on top of the floor.
+The feeds and authorizer functions are also timed as they loaded before ``contentfeed.limits``
+(with ``contentfeed.models.api``), and a fresh feeds process answers its first request, a 304.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,13 +35,66 @@ _start = time.perf_counter()
 _elapsed = time.perf_counter() - _start
 print(f"{{_elapsed:.6f}} {{int('pydantic' in sys.modules)}} {{int('feedgen' in sys.modules)}}")
 """
-# A stand-in for contentfeed.models.api holding only the constant contentfeed.http.request takes
-# from it: measures what the feeds and authorizer functions would cost without pydantic.
-NO_API_MODELS = (
-    "import sys, types\n"
-    "_m = types.ModuleType('contentfeed.models.api'); _m.MAX_BODY_BYTES = 128 * 1024\n"
-    "sys.modules['contentfeed.models.api'] = _m\n"
-)
+BEFORE_LIMITS = "import contentfeed.models.api\n"
+"""Until ``MAX_BODY_BYTES`` moved to ``contentfeed.limits``, ``contentfeed.http.request`` imported
+it from ``contentfeed.models.api`` (and so pydantic and every API model): importing that module
+ahead of the handler loads exactly what the feeds and authorizer functions loaded then."""
+BEFORE_LIMITS_FUNCTIONS = ("feeds", "authorizer")
+
+FIRST_304 = """
+import sys, time
+_start = time.perf_counter()
+import functions.feeds.app as handler
+client = handler.get_store().client
+_init = time.perf_counter() - _start
+from botocore.awsrequest import AWSResponse
+
+
+class _Body:
+    def stream(self, **_):
+        yield b"{{}}"  # GetItem found no marker: the site feed's validators are the empty ones
+
+
+def _answer(request, **_):
+    return AWSResponse(
+        request.url, 200, {{"Content-Type": "application/x-amz-json-1.0"}}, _Body()
+    )
+
+
+client.meta.events.register_first("before-send.dynamodb.GetItem", _answer)
+
+
+class _Context:
+    function_name = "FeedsFunction"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:FeedsFunction"
+    aws_request_id = "cold-start-bench"
+    log_group_name = "/aws/lambda/FeedsFunction"
+    log_stream_name = "bench"
+    function_version = "$LATEST"
+
+    def get_remaining_time_in_millis(self):
+        return 10_000
+
+
+event = {event!r}
+_start = time.perf_counter()
+first = handler.lambda_handler(event, _Context())
+_first = time.perf_counter() - _start
+loaded = int(any(name in sys.modules for name in ("feedgen", "lxml", "contentfeed.rendering.rss")))
+_start = time.perf_counter()
+second = handler.lambda_handler(event, _Context())
+_second = time.perf_counter() - _start
+_start = time.perf_counter()
+import contentfeed.rendering.rss
+_renderer = time.perf_counter() - _start
+print("BENCH", first["statusCode"], second["statusCode"], loaded,
+      f"{{_init:.6f}} {{_first:.6f}} {{_second:.6f}} {{_renderer:.6f}}")
+"""
+"""A fresh feeds process: its init, then a first and a second ``If-None-Match: *`` request, each
+answered 304 from one GetItem (answered at ``before-send``: no network, botocore still parses);
+then the import of the RSS renderer, which a first 304 paid before the renderer became a
+factory."""
 
 
 def handler_code(name: str) -> str:
@@ -71,16 +127,16 @@ PIECES: dict[str, tuple[str, str]] = {
         "from aws_lambda_powertools import Tracer; Tracer()",
         "nobody (not used)",
     ),
-    "pydantic": ("import pydantic", "api; feeds and authorizer today, see below"),
-    "contentfeed.models.api (pydantic models)": ("import contentfeed.models.api", "api"),
-    "contentfeed.http.request": (
-        "import contentfeed.http.request",
-        "api, feeds, authorizer (it pulls contentfeed.models.api)",
+    "pydantic": ("import pydantic", "api (feeds and authorizer before `contentfeed.limits`)"),
+    "contentfeed.models.api (pydantic models)": (
+        "import contentfeed.models.api",
+        "api (feeds and authorizer before `contentfeed.limits`)",
     ),
+    "contentfeed.http.request": ("import contentfeed.http.request", "api, feeds, authorizer"),
     "contentfeed.logic.sanitize (nh3)": ("import contentfeed.logic.sanitize", "api"),
     "contentfeed.rendering.rss (feedgen, lxml)": (
         "import contentfeed.rendering.rss",
-        "feeds, on its first feed request (also a first 304)",
+        "feeds, on its first RSS render (no longer on a first 304)",
     ),
 }
 
@@ -100,11 +156,25 @@ class Target:
 
 
 @dataclass
+class FirstRequests:
+    """``FIRST_304`` runs: seconds per run of each phase."""
+
+    init: list[float] = field(default_factory=list)
+    first: list[float] = field(default_factory=list)
+    second: list[float] = field(default_factory=list)
+    renderer: list[float] = field(default_factory=list)
+    statuses: set[tuple[int, int]] = field(default_factory=set)
+    renderer_loaded: bool = False
+    """Whether any first 304 loaded feedgen, lxml or the RSS renderer."""
+
+
+@dataclass
 class ColdStartResult:
     runs: int
     targets: dict[str, Target]
     lambda_like: dict[str, Target]
-    what_if: dict[str, Target]
+    before_limits: dict[str, Target]
+    first_304: FirstRequests
     pieces: dict[str, tuple[float, str]]
     importtime: dict[str, list[tuple[str, float]]]
     packages: dict[str, list[tuple[str, float]]]
@@ -134,7 +204,28 @@ def _run(code: str, setup: str = "") -> tuple[float, float, bool, bool]:
     return wall, float(inner), has_pydantic == "1", has_feedgen == "1"
 
 
-def _measure(targets: dict[str, Target], runs: int) -> None:
+def _first_304(event: dict[str, Any], result: FirstRequests) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_304.format(event=event)],
+        cwd=ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"first-304 run failed:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}")
+    _, first, second, loaded, *times = lines[-1].split()
+    result.statuses.add((int(first), int(second)))
+    result.renderer_loaded |= loaded == "1"
+    for samples, value in zip(
+        (result.init, result.first, result.second, result.renderer), times, strict=True
+    ):
+        samples.append(float(value))
+
+
+def _measure(targets: Mapping[Any, Target], runs: int) -> None:
     for target in targets.values():
         _run(target.code)  # writes __pycache__ and warms the page cache: not counted
     for _ in range(runs):
@@ -197,18 +288,30 @@ def top_imports(
 
 
 def run(runs: int = 12, piece_runs: int = 5) -> ColdStartResult:
+    from tests.bench.support import event
+
     started = time.perf_counter()
+    # Every variant is measured in the same rounds, so the machine's drift hits all alike.
     targets = {"floor": Target("floor", FLOOR)}
     targets.update({name: Target(name, handler_code(name)) for name in FUNCTIONS})
-    _measure(targets, runs)
-
     lambda_like = {"floor": Target("floor", HIDE_CRT + FLOOR)}
     lambda_like.update({n: Target(n, HIDE_CRT + handler_code(n)) for n in FUNCTIONS})
-    _measure(lambda_like, max(5, runs // 2))
+    before_limits = {
+        n: Target(n, BEFORE_LIMITS + handler_code(n))
+        for n in BEFORE_LIMITS_FUNCTIONS
+        if n in FUNCTIONS
+    }
+    everything = {
+        **{("now", k): v for k, v in targets.items()},
+        **{("no awscrt", k): v for k, v in lambda_like.items()},
+        **{("before limits.py", k): v for k, v in before_limits.items()},
+    }
+    _measure(everything, runs)
 
-    what_if = {"floor": Target("floor", FLOOR)}
-    what_if.update({n: Target(n, NO_API_MODELS + handler_code(n)) for n in ("feeds", "authorizer")})
-    _measure(what_if, max(5, runs // 2))
+    first_304 = FirstRequests()
+    conditional = event("GET", "/feed.xml", headers={"If-None-Match": "*"})
+    for _ in range(runs):
+        _first_304(conditional, first_304)
 
     pieces: dict[str, tuple[float, str]] = {}
     for label, (code, who) in PIECES.items():
@@ -223,7 +326,15 @@ def run(runs: int = 12, piece_runs: int = 5) -> ColdStartResult:
         )
     importtime["floor"], packages["floor"] = top_imports(FLOOR, root="")
     result = ColdStartResult(
-        runs, targets, lambda_like, what_if, pieces, importtime, packages, piece_runs
+        runs,
+        targets,
+        lambda_like,
+        before_limits,
+        first_304,
+        pieces,
+        importtime,
+        packages,
+        piece_runs,
     )
     result.seconds = time.perf_counter() - started
     return result

@@ -13,12 +13,16 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.bench import support as s
 
 COUNTS = (20, 100)
+PREPARE = "per-item preparation (absolutize, clean_text)"
+DECODE = "items → articles (decode)"
+PARSE = "…of which 3 timestamps an item, `parse_utc_iso`"
+PARSE_BEFORE = "…the same with `strptime`, as `parse_utc_iso` read them before"
 
 
 @dataclass
@@ -63,6 +67,7 @@ def _renderers(articles: Sequence[Any]) -> dict[str, Callable[[], tuple[bytes, i
     from contentfeed.rendering.jsonfeed import render_json_feed_counted
     from contentfeed.rendering.page import Alternate, render_page
     from contentfeed.rendering.rss import render_rss_counted
+    from contentfeed.text import UTC_ISO_FORMAT, parse_utc_iso
 
     settings = get_settings()
     now = s.now_utc()
@@ -101,6 +106,19 @@ def _renderers(articles: Sequence[Any]) -> dict[str, Callable[[], tuple[bytes, i
             clean_text(article.title)
         return b"", len(articles)
 
+    stamps = [value for item in attributes for value in _timestamps(item)]
+
+    def parse() -> tuple[bytes, int]:
+        for value in stamps:
+            parse_utc_iso(value)
+        return b"", len(articles)
+
+    def parse_strptime() -> tuple[bytes, int]:
+        """What ``parse_utc_iso`` did before it read the stored shape with fromisoformat."""
+        for value in stamps:
+            datetime.strptime(value, UTC_ISO_FORMAT).replace(tzinfo=UTC)
+        return b"", len(articles)
+
     def floor() -> tuple[bytes, int]:
         return json.dumps(attributes, ensure_ascii=False).encode(), len(attributes)
 
@@ -109,10 +127,16 @@ def _renderers(articles: Sequence[Any]) -> dict[str, Callable[[], tuple[bytes, i
         "Atom 1.0": lambda: tuple(render_atom_counted(info, articles)),  # type: ignore[return-value]
         "JSON Feed 1.1": lambda: tuple(render_json_feed_counted(info, articles)),  # type: ignore[return-value]
         "HTML page": page_html,
-        "per-item preparation (absolutize, clean_text)": prepare,
-        "items → articles (decode)": decode,
+        PREPARE: prepare,
+        DECODE: decode,
+        PARSE: parse,
+        PARSE_BEFORE: parse_strptime,
         "floor: json.dumps of the items": floor,
     }
+
+
+def _timestamps(item: dict[str, Any]) -> list[str]:
+    return [item[name] for name in ("published_at", "created_at", "updated_at")]
 
 
 def run(runs: dict[int, int] | None = None) -> RenderingResult:

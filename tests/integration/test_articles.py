@@ -10,6 +10,7 @@ import pytest
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.dal import keys as table_keys
+from contentfeed.dal.store import PENDING_LOOKAHEAD
 from contentfeed.errors import Conflict, Gone, NotFound, PreconditionFailed
 from contentfeed.http.paging import encode_cursor
 from contentfeed.logic import articles as logic
@@ -216,15 +217,23 @@ def test_drafts_and_scheduled_articles_stay_hidden_until_due(store: Store, env: 
     assert marker.latest_due(NOW) is None and marker.latest_due(later) == later
 
 
+@pytest.mark.parametrize(
+    ("pending", "queries"),
+    [
+        (1, 1),
+        (PENDING_LOOKAHEAD, 1),  # the first Query reads this many entries more than the page
+        (PENDING_LOOKAHEAD + 1, 2),  # more pending than that: a second Query fills the page
+    ],
+)
 def test_first_feed_page_reads_marker_and_skips_pending_entries(
-    store: Store, env: Settings, calls: CallCounter
+    store: Store, env: Settings, calls: CallCounter, pending: int, queries: int
 ) -> None:
-    # Given three due articles and, above them in the index, two scheduled ones
+    # Given three due articles and, above them in the index, `pending` scheduled ones
     due = [
         new(store, env, title=f"Due {n}", published_at=(NOW - timedelta(hours=n)).isoformat()).id
         for n in range(3)
     ]
-    for n in range(2):
+    for n in range(pending):
         new(store, env, title=f"Later {n}", published_at=(NOW + timedelta(days=n + 1)).isoformat())
     calls.reset()
     # When the first page of the site feed is read with its marker
@@ -234,11 +243,15 @@ def test_first_feed_page_reads_marker_and_skips_pending_entries(
     assert page.marker is not None and page.marker.version == 3
     assert [a.id for a in page.articles] == due[:2]
     assert page.after is not None
-    # And the scheduled entries cost one extra Query only while they are pending
-    assert calls.calls == {"Query": 2}
+    # And the scheduled entries cost a second Query only when there are more of them than the
+    # first Query reads ahead, and only while they are pending
+    assert calls.calls == {"Query": queries}
     calls.reset()
-    store.list_scope(table_keys.SITE, now=NOW + timedelta(days=3), limit=2, with_marker=True)
+    later = store.list_scope(
+        table_keys.SITE, now=NOW + timedelta(days=pending + 1), limit=2, with_marker=True
+    )
     assert calls.calls == {"Query": 1}
+    assert len(later.articles) == 2 and later.after is not None
 
 
 def test_idempotency_key_is_atomic_with_the_create_and_expires(

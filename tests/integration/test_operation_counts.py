@@ -20,6 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
+from contentfeed.dal.store import PENDING_LOOKAHEAD
 from contentfeed.local.gateway import LambdaContext
 from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import create_key
@@ -264,6 +265,36 @@ def test_openapi_reads_nothing(api: ModuleType, calls: CallCounter) -> None:
     assert calls.total == 0
 
 
+def test_openapi_is_built_once_per_base_url_and_served_unchanged(api: ModuleType) -> None:
+    from aws_lambda_powertools.event_handler.openapi.models import Server
+
+    other_host = "0123456789.execute-api.eu-west-1.amazonaws.com"
+
+    def fetch(host: str) -> dict[str, Any]:
+        request = bench.event(
+            "GET", "/openapi.json", function="ApiFunction", headers={"Accept": "application/json"}
+        )
+        request["headers"]["Host"] = host
+        request["multiValueHeaders"]["Host"] = [host]
+        result: dict[str, Any] = api.lambda_handler(request, LambdaContext("ApiFunction"))
+        return result
+
+    api.openapi_document.cache_clear()
+    # When a warm container is asked for the document twice at one URL and once at another
+    first, again, other = fetch(bench.HOST), fetch(bench.HOST), fetch(other_host)
+    # Then it was built once per base URL
+    info = api.openapi_document.cache_info()
+    assert (info.misses, info.hits) == (2, 1)
+    # And every answer is exactly what building it afresh gives, naming its own server
+    assert again == first
+    for reply, host in ((first, bench.HOST), (other, other_host)):
+        assert reply["statusCode"] == 200
+        base = f"https://{host}/v1"
+        fresh = api.app.get_openapi_json_schema(**api.OPENAPI_INFO, servers=[Server(url=base)])
+        assert reply["body"] == fresh
+        assert json.loads(reply["body"])["servers"] == [{"url": base}]
+
+
 # ------------------------------------------------------------------------------- feeds
 
 
@@ -370,25 +401,40 @@ def test_every_older_feed_page_is_one_query(
         assert query_reads.pages == [(len(articles) - 20, len(articles) - 20)]
 
 
-def test_a_pending_scheduled_article_costs_at_most_one_more_query(
+@pytest.mark.parametrize(
+    ("pending", "queries"), [(1, 1), (PENDING_LOOKAHEAD, 1), (PENDING_LOOKAHEAD + 1, 2)]
+)
+def test_pending_scheduled_articles_cost_a_second_query_only_beyond_the_look_ahead(
     feeds: ModuleType,
     store: Store,
     env: Settings,
     articles: list[Article],
     calls: CallCounter,
     query_reads: QueryReads,
+    pending: int,
+    queries: int,
 ) -> None:
     del articles
-    # Given an article scheduled for tomorrow above a full page of due ones
-    publish(store, env, 0, title="Tomorrow", published_at=(NOW + timedelta(days=1)).isoformat())
+    # Given `pending` articles scheduled for the coming days above a full page of due ones
+    for n in range(pending):
+        publish(
+            store,
+            env,
+            n,
+            title=f"Tomorrow {n}",
+            published_at=(NOW + timedelta(days=n + 1)).isoformat(),
+        )
     calls.reset()
     reply = feed(feeds, "/feed.xml")
     assert reply["statusCode"] == 200
     assert "Tomorrow" not in reply["body"]
-    # Then the first page is at most two Queries, reading the page, the marker, the pending
-    # entry and the look-ahead entry
-    assert set(calls.calls) == {"Query"} and calls.calls["Query"] <= 2
-    assert sum(scanned for _, scanned in query_reads.pages) <= 20 + 3
+    # Then the first page is one Query while the pending entries fit in what it reads ahead,
+    # and two beyond that
+    assert calls.calls == {"Query": queries}
+    # And all Queries together read the page, the marker, the pending entries and the
+    # look-ahead entry, plus at most the extra look-ahead entries
+    scanned = sum(scanned for _, scanned in query_reads.pages)
+    assert 20 + 1 + pending + 1 <= scanned <= 20 + 1 + pending + 1 + PENDING_LOOKAHEAD
 
 
 # -------------------------------------------------------------------------- authorizer
@@ -480,11 +526,13 @@ def test_cost_does_not_grow_with_the_number_of_stored_articles(
             reply = feed(feeds, path) if function == "feeds" else call_api(api, "GET", path)
             assert reply["statusCode"] == 200, path
             seen[size].append((path, dict(calls.calls)))
-            # Then no Query reads more than a page, the marker and the look-ahead entry, and
-            # nothing is read only to be filtered out
+            # Then no Query reads more than a page and the look-ahead entry (a feed's first page:
+            # also the marker and the extra entries read ahead of pending ones), and nothing is
+            # read only to be filtered out
             assert query_reads.pages, path
+            most = feed_size + 1 + (1 + PENDING_LOOKAHEAD if function == "feeds" else 0)
             for count, scanned in query_reads.pages:
-                assert count == scanned <= feed_size + 2, (size, path, query_reads.pages)
+                assert count == scanned <= most, (size, path, query_reads.pages)
             # And a conditional request is still one GetItem
             if function == "feeds":
                 calls.reset()

@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 _NON_WORD = re.compile(r"[^\w]+")
 # Characters XML 1.0 forbids (everything below 0x20 but tab, LF, CR; lone surrogates; U+FFFE/F).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+UTC_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# The exact shape utc_iso writes (ASCII digits only): these strings take the fast path.
+_FIXED_UTC_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", re.ASCII)
 
 
 def slugify(text: str) -> str:
@@ -31,7 +34,15 @@ def utc_iso(moment: datetime) -> str:
 
 
 def parse_utc_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """The inverse of :func:`utc_iso`: an aware UTC datetime.
+
+    The fixed-width strings :func:`utc_iso` writes (every stored timestamp) are read with
+    ``datetime.fromisoformat``, about ten times faster than ``strptime``, which reads anything
+    else exactly as before (same result, or the same ``ValueError``).
+    """
+    if _FIXED_UTC_ISO.fullmatch(text):
+        return datetime.fromisoformat(text)  # "Z" reads as UTC itself (datetime.UTC)
+    return datetime.strptime(text, UTC_ISO_FORMAT).replace(tzinfo=UTC)
 
 
 def rfc3339(moment: datetime) -> str:

@@ -37,6 +37,9 @@ DELETED_PREFIX = "del_"
 TOMBSTONE_RETENTION = timedelta(days=30)
 MAX_TOMBSTONES_PER_FEED = 50
 TRANSACTION_ATTEMPTS = 4
+PENDING_LOOKAHEAD = 2
+"""Extra entries the first ``Query`` of a feed's first page reads, so that this many scheduled
+entries waiting above the newest due ones cost no second ``Query`` (a few KB more per page)."""
 
 
 def _to_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -227,8 +230,10 @@ class Store:
         left out by the key condition alone (no filter, no short pages) and show up by themselves
         once due. With ``with_marker`` (first page of a feed) the range reaches up to the marker,
         which sorts above every entry, so the same ``Query`` also returns the feed's validators;
-        scheduled entries read on the way are skipped, and only when there are more of them than
-        the look-ahead does a second ``Query`` fetch the rest of the page.
+        scheduled entries read on the way are skipped. That first ``Query`` reads
+        ``PENDING_LOOKAHEAD`` entries more than the page and its look-ahead entry, so that a
+        second ``Query`` fetches the rest of the page only when more entries than that are
+        pending.
         """
         pk = keys.feed_pk(scope)
         if after is None:
@@ -242,7 +247,7 @@ class Store:
         marker: Marker | None = None
         found: list[Article] = []
         more = False
-        budget = wanted + (1 if with_marker else 0)
+        budget = wanted + (1 + PENDING_LOOKAHEAD if with_marker else 0)
         while True:
             request: dict[str, Any] = {
                 "TableName": self.table_name,
