@@ -25,7 +25,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contentfeed.config import get_settings
-from contentfeed.dal import Store
+from contentfeed.dal import default_store
 from contentfeed.errors import (
     ContentFeedError,
     FieldIssue,
@@ -37,7 +37,7 @@ from contentfeed.errors import (
 from contentfeed.http.cors import CORS
 from contentfeed.http.paging import encode_cursor
 from contentfeed.http.problem import from_error, problem
-from contentfeed.http.request import as_json_request, base_url, check_body
+from contentfeed.http.request import as_json_request, base_url, check_body, header
 from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
@@ -89,20 +89,11 @@ WRITE_ERRORS: dict[int, OpenAPIResponse] = {
 }
 
 
-@lru_cache(maxsize=1)
-def get_store() -> Store:
-    settings = get_settings()
-    return Store(settings.table_name, endpoint_url=settings.dynamodb_endpoint_url)
+get_store = default_store  # a name of this module, so tests can give it another store
 
 
 def clock() -> datetime:
     return datetime.now(UTC)
-
-
-def _header(name: str) -> str | None:
-    headers = app.current_event.headers or {}
-    wanted = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
 def _out(article: Article, base: str) -> ArticleOut:
@@ -159,7 +150,10 @@ def _principal() -> str:
 
 
 def _preconditions() -> logic.Preconditions:
-    return logic.Preconditions.from_headers(_header("If-Match"), _header("If-None-Match"))
+    return logic.Preconditions.from_headers(
+        header(app.current_event.raw_event, "If-Match"),
+        header(app.current_event.raw_event, "If-None-Match"),
+    )
 
 
 @app.get(
@@ -214,7 +208,7 @@ def list_articles(
 )
 def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
     store = get_store()
-    authorization = _header("Authorization")
+    authorization = header(app.current_event.raw_event, "Authorization")
     privileged = authorization is not None and is_valid_key(store, authorization)
     article = logic.get_article(store, article_id, now=clock(), privileged=privileged)
     return _article_response(article)

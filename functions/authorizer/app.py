@@ -8,24 +8,19 @@ stage, so API Gateway's result cache can reuse it for the key's next writes on a
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from contentfeed.config import get_settings
-from contentfeed.dal import Store
+from contentfeed.dal import default_store
 from contentfeed.http.request import header
 from contentfeed.logic.keys import bearer_token, hash_key, is_valid_key
 
 logger = Logger()
 
 
-@lru_cache(maxsize=1)
-def get_store() -> Store:
-    settings = get_settings()
-    return Store(settings.table_name, endpoint_url=settings.dynamodb_endpoint_url)
+get_store = default_store  # a name of this module, so tests can give it another store
 
 
 def stage_wide(method_arn: str) -> str:

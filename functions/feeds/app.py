@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,12 +19,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contentfeed.config import get_settings
-from contentfeed.dal import Store
+from contentfeed.dal import default_store
 from contentfeed.errors import ContentFeedError, MethodNotAllowed, NotFound, StorageUnavailable
 from contentfeed.http.cors import CORS
 from contentfeed.http.negotiation import prefers_html
 from contentfeed.http.problem import from_error
-from contentfeed.http.request import base_url
+from contentfeed.http.request import base_url, header
 from contentfeed.logic.feeds import (
     FORMAT_TITLES,
     MEDIA_TYPES,
@@ -48,20 +47,11 @@ ALLOW = "GET, HEAD"
 HTML = "text/html; charset=utf-8"
 
 
-@lru_cache(maxsize=1)
-def get_store() -> Store:
-    settings = get_settings()
-    return Store(settings.table_name, endpoint_url=settings.dynamodb_endpoint_url)
+get_store = default_store  # a name of this module, so tests can give it another store
 
 
 def clock() -> datetime:
     return datetime.now(UTC)
-
-
-def _header(name: str) -> str | None:
-    wanted = name.lower()
-    headers = app.current_event.headers or {}
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
 def renderer_for(request: FeedRequest, base: str, *, head: bool = False) -> Renderer:
@@ -120,8 +110,8 @@ def _respond(request: FeedRequest) -> Response[str]:
         settings=settings,
         base=base,
         now=clock(),
-        if_none_match=_header("If-None-Match"),
-        if_modified_since=_header("If-Modified-Since"),
+        if_none_match=header(app.current_event.raw_event, "If-None-Match"),
+        if_modified_since=header(app.current_event.raw_event, "If-Modified-Since"),
     )
     ttl = settings.feed_ttl_minutes * 60
     headers: dict[str, str | list[str]] = {
@@ -149,7 +139,7 @@ def _request(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> FeedR
         kind=kind,
         slug=slugify(unquote(slug)) if kind is not Kind.SITE else "",
         format=fmt,
-        html=home or prefers_html(_header("Accept")),
+        html=home or prefers_html(header(app.current_event.raw_event, "Accept")),
         home=home,
         cursor=params.get("cursor") or None,
     )
