@@ -550,24 +550,6 @@ def test_atom_tombstones_for_deleted_entries() -> None:
 # Both XML formats ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", XML_RENDERERS)
-def test_stylesheet_instruction_only_when_asked(fmt: str) -> None:
-    # Given the same page with and without a stylesheet
-    render = XML_RENDERERS[fmt]
-    styled = xml(
-        render(feed_info(stylesheet_url="https://news.example.org/feed.xsl?v=1&x=2"), articles())
-    )
-    plain = xml(render(feed_info(), articles()))
-    # When the node before the root element is read
-    instruction = styled.getprevious()
-    # Then only the styled one has an xml-stylesheet instruction, with its href intact
-    assert isinstance(instruction, etree._ProcessingInstruction)
-    assert instruction.target == "xml-stylesheet"
-    assert instruction.get("type") == "text/xsl"
-    assert instruction.get("href") == "https://news.example.org/feed.xsl?v=1&amp;x=2"
-    assert plain.getprevious() is None
-
-
 # Determinism and budget -------------------------------------------------------------------------
 
 

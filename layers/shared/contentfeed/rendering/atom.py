@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC
 from functools import partial
-from html import escape
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -101,7 +100,7 @@ def _add_entry(generator: Any, feed: FeedInfo, article: Article) -> None:
 
 
 class _Feed:
-    """feedgen extension for the feed element: tombstones and the stylesheet instruction."""
+    """feedgen extension for the feed element: RFC 6721 tombstones."""
 
     def __init__(self, feed: FeedInfo) -> None:
         self.feed = feed
@@ -117,9 +116,6 @@ class _Feed:
                 ref=clean_text(deleted.guid),
                 when=rfc3339(deleted.deleted_at),
             )
-        if self.feed.stylesheet_url:
-            href = escape(clean_text(self.feed.stylesheet_url))
-            root.addprevious(etree.PI("xml-stylesheet", f'type="text/xsl" href="{href}"'))
         return root
 
 

@@ -43,8 +43,6 @@ class FeedInfo:
     when the byte budget cuts this page short, so the articles left out open the next page
     instead of falling between two pages."""
     first_url: str | None = None
-    stylesheet_url: str | None = None
-    """When set (browser view), RSS and Atom carry an ``xml-stylesheet`` instruction."""
     deleted: tuple[DeletedEntry, ...] = field(default_factory=tuple)
     """Recent deletions, rendered by Atom as ``at:deleted-entry``."""
     byte_budget: int = 1_000_000

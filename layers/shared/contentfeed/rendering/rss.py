@@ -2,7 +2,7 @@
 
 feedgen builds the channel and its items. Two small feedgen extensions add what it lacks or gets
 wrong (STYLE.md, "feedgen traps"): the ``atom:link`` relations besides ``self``, ``sy:*`` names in
-their real case, the ``xml-stylesheet`` instruction, and per item ``dc:creator`` (RSS ``<author>``
+their real case, and per item ``dc:creator`` (RSS ``<author>``
 must be an email address), ``dc:contributor`` and ``media:content``.
 """
 
@@ -136,9 +136,6 @@ class _Channel:
         period, frequency = _update_period(feed.ttl_minutes)
         etree.SubElement(channel, f"{{{SY}}}updatePeriod").text = period
         etree.SubElement(channel, f"{{{SY}}}updateFrequency").text = str(frequency)
-        if feed.stylesheet_url:
-            href = escape(clean_text(feed.stylesheet_url))
-            rss.addprevious(etree.PI("xml-stylesheet", f'type="text/xsl" href="{href}"'))
         return rss
 
 
