@@ -76,6 +76,7 @@ def _problem_response(description: str) -> OpenAPIResponse:
 READ_ERRORS: dict[int, OpenAPIResponse] = {
     400: _problem_response("Malformed request"),
     422: _problem_response("Invalid parameters"),
+    429: _problem_response("Throttled by the API stage; retry after Retry-After seconds"),
     503: _problem_response("Storage unavailable; retry after Retry-After seconds"),
 }
 WRITE_ERRORS: dict[int, OpenAPIResponse] = {

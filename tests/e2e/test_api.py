@@ -130,6 +130,9 @@ def test_openapi_and_offline_docs(server: Server) -> None:
     assert {"/articles", "/articles/{article_id}"} <= set(paths)
     assert spec.json()["servers"] == [{"url": server.base}]
     assert spec.json()["paths"]["/articles"]["post"]["security"] == [{"writeKey": []}]
+    # every status a write can get is documented, the gateway's own included
+    documented = set(spec.json()["paths"]["/articles"]["post"]["responses"])
+    assert {"201", "400", "401", "409", "413", "415", "422", "429", "503"} <= documented
     docs = server.request("GET", "/docs")
     assert docs.status == 200 and b"swagger" in docs.body.lower()
     # The page loads no script or stylesheet from another host
