@@ -6,6 +6,7 @@ mapped to problem+json once, in the exception handlers at the bottom.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -106,19 +107,10 @@ def _out(article: Article, base: str) -> ArticleOut:
             "summary": article.summary,
             "content_html": article.content_html,
             "url": article.url,
-            "authors": [{"name": a.name, "email": a.email, "url": a.url} for a in article.authors],
-            "contributors": [{"name": c.name, "role": c.role} for c in article.contributors],
+            "authors": [asdict(author) for author in article.authors],
+            "contributors": [asdict(contributor) for contributor in article.contributors],
             "tags": list(article.tags),
-            "image": None
-            if article.image is None
-            else {
-                "url": article.image.url,
-                "caption": article.image.caption,
-                "credit": article.image.credit,
-                "alt": article.image.alt,
-                "type": article.image.type,
-                "length": article.image.length,
-            },
+            "image": None if article.image is None else asdict(article.image),
             "published_at": rfc3339(article.published_at),
             "status": article.status.value,
             "language": article.language,

@@ -7,6 +7,7 @@ fixed-width UTC strings so that they sort as text.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 from contentfeed.dal import keys
@@ -39,26 +40,10 @@ def article_attributes(article: Article) -> Item:
             "status": article.status.value,
             "summary": article.summary,
             "content_html": article.content_html,
-            "authors": [
-                _drop_none({"name": a.name, "email": a.email, "url": a.url})
-                for a in article.authors
-            ],
-            "contributors": [
-                _drop_none({"name": c.name, "role": c.role}) for c in article.contributors
-            ],
+            "authors": [_drop_none(asdict(author)) for author in article.authors],
+            "contributors": [_drop_none(asdict(c)) for c in article.contributors],
             "tags": list(article.tags),
-            "image": None
-            if article.image is None
-            else _drop_none(
-                {
-                    "url": article.image.url,
-                    "caption": article.image.caption,
-                    "credit": article.image.credit,
-                    "alt": article.image.alt,
-                    "type": article.image.type,
-                    "length": article.image.length,
-                }
-            ),
+            "image": None if article.image is None else _drop_none(asdict(article.image)),
             "language": article.language,
             "guid": article.guid,
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -148,19 +148,10 @@ def as_input(article: Article) -> dict[str, Any]:
         "content_html": article.content_html,
         "url": article.url,
         "slug": article.slug,
-        "authors": [{"name": a.name, "email": a.email, "url": a.url} for a in article.authors],
-        "contributors": [{"name": c.name, "role": c.role} for c in article.contributors],
+        "authors": [asdict(author) for author in article.authors],
+        "contributors": [asdict(contributor) for contributor in article.contributors],
         "tags": list(article.tags),
-        "image": None
-        if article.image is None
-        else {
-            "url": article.image.url,
-            "caption": article.image.caption,
-            "credit": article.image.credit,
-            "alt": article.image.alt,
-            "type": article.image.type,
-            "length": article.image.length,
-        },
+        "image": None if article.image is None else asdict(article.image),
         "published_at": article.published_at.isoformat(),
         "status": article.status.value,
         "language": article.language,
