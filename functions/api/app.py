@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -18,7 +19,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
@@ -61,11 +61,8 @@ OPENAPI_INFO: dict[str, Any] = {
     "version": "1.0.0",
     "description": "Articles in over JSON; RSS 2.0, Atom 1.0 and JSON Feed 1.1 out. "
     "Writes need `Authorization: Bearer <key>`.",
-    "security_schemes": {"writeKey": HTTPBearer(description="A contentfeed write key")},
 }
 WRITE_KEY: list[dict[str, list[str]]] = [{"writeKey": []}]
-app.configure_openapi(**OPENAPI_INFO)
-app.enable_swagger(path="/docs", persist_authorization=True)
 
 JSON = "application/json"
 
@@ -320,18 +317,50 @@ def delete_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
     return Response(status_code=204, body="")
 
 
+# The OpenAPI document and /docs are built on their first request, not at import: Powertools'
+# OpenAPI models (pydantic) take longer to import than boto3 does, and no other route needs them.
+# Both are cached per base URL and warm container; bounded, because without PUBLIC_BASE_URL the
+# base comes from the request's Host header, which the client chooses.
+
+
 @lru_cache(maxsize=16)
 def openapi_document(base: str) -> str:
-    """The OpenAPI document served at ``base``, built once per warm container (building it takes
-    tens of milliseconds). Bounded: without ``PUBLIC_BASE_URL`` the base comes from the request's
-    ``Host`` header, which the client chooses."""
-    return app.get_openapi_json_schema(**OPENAPI_INFO, servers=[Server(url=base)])
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+
+    return app.get_openapi_json_schema(
+        **OPENAPI_INFO,
+        servers=[Server(url=base)],
+        security_schemes={"writeKey": HTTPBearer(description="A contentfeed write key")},
+    )
+
+
+@lru_cache(maxsize=16)
+def docs_page(base: str) -> str:
+    """Swagger UI with its script and styles inlined, so /docs works offline."""
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
+
+    assets = FilePath(swagger_ui.__file__).parent
+    return generate_swagger_html(
+        openapi_document(base).replace("</", "<\\/"),
+        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        swagger_base_url="",
+        oauth2_config=None,
+        persist_authorization=True,
+    )
 
 
 @app.get("/openapi.json", summary="This API's OpenAPI 3 description", include_in_schema=False)
 def openapi() -> Response[str]:
     base = base_url(app.current_event.raw_event, get_settings())
     return Response(status_code=200, content_type=JSON, body=openapi_document(base))
+
+
+@app.get("/docs", summary="Interactive API documentation", include_in_schema=False)
+def docs() -> Response[str]:
+    base = base_url(app.current_event.raw_event, get_settings())
+    return Response(status_code=200, content_type="text/html", body=docs_page(base))
 
 
 # ------------------------------------------------------------------- errors

@@ -130,11 +130,16 @@ def test_openapi_and_offline_docs(server: Server) -> None:
     assert {"/articles", "/articles/{article_id}"} <= set(paths)
     assert spec.json()["servers"] == [{"url": server.base}]
     assert spec.json()["paths"]["/articles"]["post"]["security"] == [{"writeKey": []}]
+    scheme = spec.json()["components"]["securitySchemes"]["writeKey"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     # every status a write can get is documented, the gateway's own included
     documented = set(spec.json()["paths"]["/articles"]["post"]["responses"])
     assert {"201", "400", "401", "409", "413", "415", "422", "429", "503"} <= documented
     docs = server.request("GET", "/docs")
     assert docs.status == 200 and b"swagger" in docs.body.lower()
+    assert docs.headers["content-type"].startswith("text/html")
+    # the page carries this API's own document (its server URL) and keeps the key across reloads
+    assert server.base.encode() in docs.body and b"persistAuthorization: true" in docs.body
     # The page loads no script or stylesheet from another host
     assert not re.search(rb'<(script|link)[^>]+(src|href)="https?://', docs.body)
 
