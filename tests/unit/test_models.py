@@ -110,3 +110,23 @@ def test_ancient_dates_keep_four_digit_years() -> None:
     assert article.published_at is not None
     assert rfc3339(article.published_at) == "0251-10-09T02:51:44.500000Z"
     assert parse_utc_iso(utc_iso(article.published_at)) == article.published_at
+
+
+def _keywords(schema: object) -> set[str]:
+    if isinstance(schema, dict):
+        return set(schema) | {k for value in schema.values() for k in _keywords(value)}
+    if isinstance(schema, list):
+        return {k for value in schema for k in _keywords(value)}
+    return set()
+
+
+@pytest.mark.parametrize(("model", "image"), [(ArticleIn, "ImageIn"), (ArticlePatch, "ImagePatch")])
+def test_the_published_schema_states_every_bound_in_json_schema_terms(
+    model: type, image: str
+) -> None:
+    # When the request model is described as JSON Schema (what /openapi.json publishes)
+    schema = model.model_json_schema()  # type: ignore[attr-defined]
+    # Then bounds are JSON Schema keywords, not pydantic's own ("ge" means nothing to a client)
+    assert not _keywords(schema) & {"ge", "gt", "le", "lt"}
+    length = schema["$defs"][image]["properties"]["length"]["anyOf"][0]
+    assert (length["minimum"], length["maximum"]) == (0, 2**40)

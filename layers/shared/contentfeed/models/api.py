@@ -103,7 +103,9 @@ def _whole_number(value: object) -> object:
     return int(value)
 
 
-Length = Annotated[int, BeforeValidator(_whole_number), Field(ge=0, le=2**40)]
+# Constraints before the validator, so the JSON schema says "minimum"/"maximum" (after it, pydantic
+# writes "ge"/"le", which no JSON Schema validator or client knows).
+Length = Annotated[int, Field(ge=0, le=2**40), BeforeValidator(_whole_number)]
 
 
 def _utc_representable(value: datetime) -> datetime:
