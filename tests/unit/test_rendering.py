@@ -19,6 +19,7 @@ from lxml import etree
 
 from contentfeed.models import Article, Contributor, Image, Person
 from contentfeed.rendering.atom import render_atom, render_atom_counted
+from contentfeed.rendering.entry import feed_entry
 from contentfeed.rendering.html import absolutize, clean_text, text_excerpt
 from contentfeed.rendering.identity import entry_id
 from contentfeed.rendering.jsonfeed import render_json_feed, render_json_feed_counted
@@ -682,3 +683,60 @@ def test_an_empty_page_renders(render: Callable[[FeedInfo, Sequence[Article]], b
         assert json.loads(body)["items"] == []
     else:
         assert feedparser.parse(body).bozo == 0
+
+
+# ------------------------------------------------------------------ memoised entries
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_an_edited_article_renders_anew_although_entries_are_memoised(fmt: str) -> None:
+    # Given a feed rendered once, which leaves its entries in the container's caches
+    render = RENDERERS[fmt]
+    render(feed_info(), [rich_article()])
+    # When the same article, same id and version, comes back with other content (a row
+    # rewritten by an import, say) and is rendered again
+    edited = rich_article(content_html='<p>Corrected: <a href="/fixes/1">the fix</a>.</p>')
+    [content] = contents(fmt, render(feed_info(), [edited]))
+    # Then the feed shows the new content, its link resolved, not the cached entry
+    assert "Corrected" in content and 'href="https://news.example.org/fixes/1"' in content
+
+
+def test_the_same_article_is_prepared_once_per_site() -> None:
+    # Given cold caches
+    feed_entry.cache_clear()
+    # When one article is rendered in every format, twice, and once for another site
+    for render in RENDERERS.values():
+        render(feed_info(), [rich_article()])
+        render(feed_info(), [rich_article()])
+    render_rss(feed_info(site_url="https://mirror.example.net/"), [rich_article()])
+    # Then it was prepared once per site and served from the cache otherwise
+    info = feed_entry.cache_info()
+    assert (info.misses, info.hits) == (2, 2 * len(RENDERERS) - 1)
+
+
+@pytest.mark.parametrize(("fmt", "method"), [("rss", "rss_entry"), ("atom", "atom_entry")])
+def test_feedgen_builds_each_item_once_and_every_document_gets_a_copy(
+    fmt: str, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given cold caches and feedgen's item builder counted
+    from feedgen.entry import FeedEntry
+
+    from contentfeed.rendering import atom, rss
+
+    for cache in (feed_entry, rss._item, atom._entry):
+        cache.cache_clear()
+    built = []
+    original = getattr(FeedEntry, method)
+
+    def counted(self: Any, extensions: bool = True) -> Any:
+        built.append(self)
+        return original(self, extensions)
+
+    monkeypatch.setattr(FeedEntry, method, counted)
+    # When the same page is rendered three times
+    render = XML_RENDERERS[fmt]
+    bodies = [render(feed_info(), articles()) for _ in range(3)]
+    # Then feedgen built each item's XML once, and every document holds all of them
+    assert len(built) == len(articles())
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert len(ids(fmt, bodies[2])) == len(articles())

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
 from contentfeed.models import Article, Person
-from contentfeed.rendering.html import absolute_url, absolutize, clean_text
-from contentfeed.rendering.identity import entry_id
+from contentfeed.rendering.entry import CACHE_SIZE, Entry, feed_entry
+from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
+from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
 from contentfeed.text import rfc3339, slugify
 
@@ -52,51 +53,48 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     if feed.language:
         generator.language(clean_text(feed.language))
     generator.generator("contentfeed")
-    if not all(_people(article.authors) for article in articles):
+    entries = [feed_entry(article, feed.site_url) for article in articles]
+    if not all(entry.authors for entry in entries):
         # RFC 4287 §4.1.1: an entry without an author takes the feed's.
         generator.author(name=clean_text(feed.title), uri=clean_text(feed.site_url))
     generator.register_extension("contentfeed", partial(_Feed, feed), None, rss=False)
-    for article in articles:
-        _add_entry(generator, feed, article)
+    for entry in entries:
+        generator.add_entry(_entry(entry), order="append")
     body: bytes = generator.atom_str(encoding="UTF-8", xml_declaration=True)
     return body
 
 
 def _people(people: Sequence[Person]) -> list[dict[str, str]]:
-    """Atom person constructs; a person needs a name, and empty fields are left out."""
-    found = []
-    for person in people:
-        fields = {"name": person.name, "email": person.email, "uri": person.url}
-        cleaned = {
-            key: text for key, value in fields.items() if value and (text := clean_text(value))
-        }
-        if "name" in cleaned:
-            found.append(cleaned)
-    return found
+    """Atom person constructs, empty fields left out."""
+    fields = (("name", "name"), ("email", "email"), ("uri", "url"))
+    return [
+        {key: value for key, name in fields if (value := getattr(person, name))}
+        for person in people
+    ]
 
 
-def _add_entry(generator: Any, feed: FeedInfo, article: Article) -> None:
-    url = absolute_url(clean_text(article.url), feed.site_url)
-    entry = generator.add_entry(order="append")  # feedgen prepends by default
-    entry.id(entry_id(clean_text(article.id), article.guid and clean_text(article.guid)))
-    entry.title(clean_text(article.title) or url)
-    entry.link(href=url)
-    entry.published(article.published_at.astimezone(UTC))
-    # A scheduled article was last written before it went out: it changed for readers then.
-    entry.updated(max(article.updated_at, article.published_at).astimezone(UTC))
-    if authors := _people(article.authors):
-        entry.author(authors)
-    contributors = [{"name": clean_text(c.name)} for c in article.contributors]
-    if contributors := [c for c in contributors if c["name"]]:
-        entry.contributor(contributors)
-    for label in dict.fromkeys(clean_text(tag) for tag in article.tags):
-        if label:
-            entry.category(term=slugify(label) or label, label=label)
-    if summary := clean_text(article.summary or ""):
-        entry.summary(summary, type="text")
-    if content := absolutize(article.content_html or "", url):
-        entry.content(content, type="html")
-    entry.register_extension("contentfeed", partial(_Entry, article, url), rss=False)
+@lru_cache(maxsize=CACHE_SIZE)
+def _entry(entry: Entry) -> BuiltOnceEntry:
+    """feedgen's entry for ``entry``, built once and added to every document that lists it
+    (``add_entry`` takes a ready entry; feedgen prepends unless told ``order="append"``)."""
+    item = BuiltOnceEntry()
+    item.id(entry.id)
+    item.title(entry.title or entry.url)
+    item.link(href=entry.url)
+    item.published(entry.published_at.astimezone(UTC))
+    item.updated(entry.updated_at.astimezone(UTC))
+    if entry.authors:
+        item.author(_people(entry.authors))
+    if entry.contributors:
+        item.contributor([{"name": contributor.name} for contributor in entry.contributors])
+    for label in entry.tags:
+        item.category(term=slugify(label) or label, label=label)
+    if entry.summary:
+        item.summary(entry.summary, type="text")
+    if entry.content_html:
+        item.content(entry.content_html, type="html")
+    item.register_extension("contentfeed", partial(_Entry, entry), rss=False)
+    return item
 
 
 class _Feed:
@@ -122,24 +120,21 @@ class _Feed:
 class _Entry:
     """feedgen extension for one entry: its language and its image as an enclosure link."""
 
-    def __init__(self, article: Article, url: str) -> None:
-        self.article = article
-        self.url = url
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
 
     def extend_ns(self) -> dict[str, str]:
         return {}
 
-    def extend_atom(self, entry: Any) -> Any:
+    def extend_atom(self, element: Any) -> Any:
         # feedgen writes Atom elements without a namespace under a literal xmlns attribute on
         # the root, so added Atom elements must be un-namespaced too.
-        if language := clean_text(self.article.language or ""):
-            entry.set(XML_LANG, language)
-        if image := self.article.image:
-            link = etree.SubElement(
-                entry, "link", rel="enclosure", href=absolute_url(clean_text(image.url), self.url)
-            )
-            if media_type := clean_text(image.type or ""):
-                link.set("type", media_type)
+        if language := self.entry.language:
+            element.set(XML_LANG, language)
+        if image := self.entry.image:
+            link = etree.SubElement(element, "link", rel="enclosure", href=image.url)
+            if image.type:
+                link.set("type", image.type)
             if image.length is not None:
                 link.set("length", str(image.length))
-        return entry
+        return element

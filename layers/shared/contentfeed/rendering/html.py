@@ -14,13 +14,13 @@ from urllib.parse import urljoin
 from contentfeed.text import strip_xml_illegal
 
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
-# A start tag, quote-aware so that a ">" inside an attribute value does not end it.
-_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# A start tag with attributes (a space after its name), quote-aware so that a ">" inside an
+# attribute value does not end it. Tags without attributes are skipped by the regex itself.
+_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*\s(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""")
 # The URL of each srcset candidate: it follows the start or a comma and never ends in a comma.
 _SRCSET_URL = re.compile(r"(^|,)(\s*)([^\s,](?:\S*[^\s,])?)")
 _ANY_TAG = re.compile(r"""<!--.*?-->|<[A-Za-z/!?](?:[^>"']|"[^"]*"|'[^']*')*>""", re.DOTALL)
-_SPACES = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
@@ -61,7 +61,8 @@ def absolutize(html: str, base_url: str) -> str:
 def text_excerpt(html: str, limit: int = 300) -> str:
     """The plain text of ``html``, whitespace collapsed, cut at a word boundary near ``limit``."""
     # html.unescape never yields a character XML forbids ("&#0;" becomes U+FFFD, "&#11;" nothing).
-    text = _SPACES.sub(" ", unescape(_ANY_TAG.sub(" ", clean_text(html)))).strip()
+    # str.split() splits on what \s matches, runs of it at once, an order of magnitude faster
+    text = " ".join(unescape(_ANY_TAG.sub(" ", clean_text(html))).split())
     if len(text) <= limit:
         return text
     cut = text[: limit + 1]  # one more: a space right after the limit ends a whole word

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from contentfeed.models import Article
-from contentfeed.rendering.html import absolute_url, absolutize, clean_text
-from contentfeed.rendering.identity import entry_id
+from contentfeed.rendering.entry import CACHE_SIZE, Entry, feed_entry
+from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
 from contentfeed.text import rfc3339
 
@@ -43,45 +44,55 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
         hubs=[_object(type="WebSub", url=feed.hub_url)] if feed.hub_url else None,
         authors=[_object(name=feed.title, url=feed.site_url)],
     )
-    document["items"] = [_item(feed, article) for article in articles]  # required, even empty
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    items = ",".join(_item_json(feed_entry(article, feed.site_url)) for article in articles)
+    # "items" is required, even empty, and comes last: spliced into the closing brace
+    return (_dumps(document)[:-1] + f',"items":[{items}]}}').encode("utf-8")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _object(**fields: Any) -> dict[str, Any]:
     """A JSON object of ``fields`` in order, strings made safe, empty and missing ones left out."""
-    cleaned = {
-        key: clean_text(value) if isinstance(value, str) else value for key, value in fields.items()
-    }
-    return {key: value for key, value in cleaned.items() if value not in (None, "", [], {})}
+    return _compact(
+        **{
+            key: clean_text(value) if isinstance(value, str) else value
+            for key, value in fields.items()
+        }
+    )
 
 
-def _item(feed: FeedInfo, article: Article) -> dict[str, Any]:
-    url = absolute_url(clean_text(article.url), feed.site_url)
-    image = article.image
-    item = _object(
-        id=entry_id(clean_text(article.id), article.guid and clean_text(article.guid)),
-        url=url,
-        title=article.title,
-        content_html=absolutize(article.content_html or "", url),
-        summary=article.summary,
-        image=absolute_url(clean_text(image.url), url) if image else None,
-        date_published=rfc3339(article.published_at),
-        # A scheduled article was last written before it went out: it changed for readers then.
-        date_modified=rfc3339(max(article.updated_at, article.published_at)),
-        authors=[
-            author
-            for person in article.authors
-            if "name" in (author := _object(name=person.name, url=person.url))
-        ],
-        tags=[tag for tag in dict.fromkeys(clean_text(tag) for tag in article.tags) if tag],
-        language=article.language,
-        _contentfeed=_object(
+def _compact(**fields: Any) -> dict[str, Any]:
+    """A JSON object of ``fields`` in order, empty and missing ones left out."""
+    return {key: value for key, value in fields.items() if value not in (None, "", [], {})}
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _item_json(entry: Entry) -> str:
+    """One item as JSON text, memoised like the entries (an entry's item never changes)."""
+    return _dumps(_item(entry))
+
+
+def _item(entry: Entry) -> dict[str, Any]:
+    image = entry.image
+    item = _compact(
+        id=entry.id,
+        url=entry.url,
+        title=entry.title,
+        content_html=entry.content_html,
+        summary=entry.summary,
+        image=image.url if image else None,
+        date_published=rfc3339(entry.published_at),
+        date_modified=rfc3339(entry.updated_at),
+        authors=[_compact(name=person.name, url=person.url) for person in entry.authors],
+        tags=list(entry.tags),
+        language=entry.language,
+        _contentfeed=_compact(
             contributors=[
-                contributor
-                for person in article.contributors
-                if "name" in (contributor := _object(name=person.name, role=person.role))
+                _compact(name=person.name, role=person.role) for person in entry.contributors
             ],
-            image=_object(caption=image.caption, credit=image.credit, alt=image.alt)
+            image=_compact(caption=image.caption, credit=image.credit, alt=image.alt)
             if image
             else None,
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC
-from functools import partial
+from functools import lru_cache, partial
 from html import escape
 from typing import Any
 
@@ -18,8 +18,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
 from contentfeed.models import Article, Image
-from contentfeed.rendering.html import absolute_url, absolutize, clean_text, text_excerpt
-from contentfeed.rendering.identity import entry_id
+from contentfeed.rendering.entry import CACHE_SIZE, Entry, feed_entry
+from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
+from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -62,40 +63,36 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     generator.generator("contentfeed")
     generator.register_extension("contentfeed", partial(_Channel, feed), None, atom=False)
     for article in articles:
-        _add_item(generator, feed, article)
+        generator.add_entry(_item(feed_entry(article, feed.site_url)), order="append")
     body: bytes = generator.rss_str(encoding="UTF-8", xml_declaration=True)
     return body
 
 
-def _add_item(generator: Any, feed: FeedInfo, article: Article) -> None:
-    url = absolute_url(clean_text(article.url), feed.site_url)
-    item = generator.add_entry(order="append")  # feedgen prepends by default
-    item.guid(entry_id(clean_text(article.id), article.guid and clean_text(article.guid)))
-    item.title(clean_text(article.title) or url)
-    item.link(href=url)
-    item.pubDate(article.published_at.astimezone(UTC))
-    content = absolutize(article.content_html or "", url)
-    summary = clean_text(article.summary or "") or text_excerpt(content)
-    if summary:
-        item.description(escape(summary, quote=False))  # readers take <description> as HTML
-    if content:
-        item.content(content)
-    for tag in dict.fromkeys(clean_text(tag) for tag in article.tags):
-        if tag:
-            item.category(term=tag)
-    if article.image:
-        item.enclosure(
-            absolute_url(clean_text(article.image.url), url),
-            str(article.image.length or 0),
-            _image_type(article.image),
-        )
-    item.register_extension("contentfeed", partial(_Item, article, url), atom=False)
+@lru_cache(maxsize=CACHE_SIZE)
+def _item(entry: Entry) -> BuiltOnceEntry:
+    """feedgen's item for ``entry``, built once and added to every document that lists it
+    (``add_entry`` takes a ready item; feedgen prepends unless told ``order="append"``)."""
+    item = BuiltOnceEntry()
+    item.guid(entry.id)
+    item.title(entry.title or entry.url)
+    item.link(href=entry.url)
+    item.pubDate(entry.published_at.astimezone(UTC))
+    if entry.description:
+        item.description(escape(entry.description, quote=False))  # readers take it as HTML
+    if entry.content_html:
+        item.content(entry.content_html)
+    for tag in entry.tags:
+        item.category(term=tag)
+    if image := entry.image:
+        item.enclosure(image.url, str(image.length or 0), _image_type(image))
+    item.register_extension("contentfeed", partial(_Item, entry), atom=False)
+    return item
 
 
 def _image_type(image: Image) -> str:
     """The declared media type, else a guess from the file name (RSS requires one)."""
     extension = image.url.split("?", 1)[0].rsplit(".", 1)[-1].lower()
-    return clean_text(image.type or "") or _IMAGE_TYPES.get(extension, "application/octet-stream")
+    return image.type or _IMAGE_TYPES.get(extension, "application/octet-stream")
 
 
 def _update_period(ttl_minutes: int) -> tuple[str, int]:
@@ -107,8 +104,8 @@ def _update_period(ttl_minutes: int) -> tuple[str, int]:
 
 
 def _text_element(parent: Any, tag: str, text: str | None) -> None:
-    if text and (clean := clean_text(text)):
-        etree.SubElement(parent, tag).text = clean
+    if text:
+        etree.SubElement(parent, tag).text = text
 
 
 class _Channel:
@@ -142,22 +139,20 @@ class _Channel:
 class _Item:
     """feedgen extension for one item: its people and its image."""
 
-    def __init__(self, article: Article, url: str) -> None:
-        self.article = article
-        self.url = url
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
 
     def extend_ns(self) -> dict[str, str]:
         return {}
 
     def extend_rss(self, item: Any) -> Any:
-        for author in self.article.authors:
+        for author in self.entry.authors:
             _text_element(item, f"{{{DC}}}creator", author.name)
-        for contributor in self.article.contributors:
+        for contributor in self.entry.contributors:
             _text_element(item, f"{{{DC}}}contributor", contributor.name)
-        if image := self.article.image:
-            url = absolute_url(clean_text(image.url), self.url)
+        if image := self.entry.image:
             media = etree.SubElement(
-                item, f"{{{MEDIA}}}content", url=url, medium="image", type=_image_type(image)
+                item, f"{{{MEDIA}}}content", url=image.url, medium="image", type=_image_type(image)
             )
             if image.length:  # Media RSS fileSize is a positive integer: 0 means unknown
                 media.set("fileSize", str(image.length))
