@@ -122,6 +122,10 @@ PIECES: dict[str, tuple[str, str]] = {
         "APIGatewayRestResolver(enable_validation=True)",
         "api",
     ),
+    "Powertools OpenAPI models": (
+        "import aws_lambda_powertools.event_handler.openapi.models",
+        "api, on its first /openapi.json or /docs (before: at import, through enable_swagger)",
+    ),
     "Tracer() (X-Ray SDK)": (
         "import os; os.environ['AWS_LAMBDA_FUNCTION_NAME'] = 'bench'\n"
         "from aws_lambda_powertools import Tracer; Tracer()",
@@ -155,6 +159,78 @@ class Target:
         return median(self.runs)
 
 
+FIRST_API_REQUESTS = """
+import json, sys, time
+_start = time.perf_counter()
+import functions.api.app as handler
+client = handler.get_store().client
+_init = time.perf_counter() - _start
+from botocore.awsrequest import AWSResponse
+
+ANSWERS = {{
+    "Query": {{"Items": [], "Count": 0, "ScannedCount": 0}},
+    "GetItem": {{}},
+    "BatchGetItem": {{"Responses": {{}}, "UnprocessedKeys": {{}}}},
+    "TransactWriteItems": {{}},
+}}
+
+
+class _Body:
+    def __init__(self, body):
+        self.body = body
+
+    def stream(self, **_):
+        yield self.body
+
+
+def _answer(request, event_name, **_):
+    body = json.dumps(ANSWERS[event_name.rsplit(".", 1)[-1]]).encode()
+    return AWSResponse(
+        request.url, 200, {{"Content-Type": "application/x-amz-json-1.0"}}, _Body(body)
+    )
+
+
+client.meta.events.register_first("before-send.dynamodb.*", _answer)
+
+
+class _Context:
+    function_name = "ApiFunction"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:ApiFunction"
+    aws_request_id = "cold-start-bench"
+    log_group_name = "/aws/lambda/ApiFunction"
+    log_stream_name = "bench"
+    function_version = "$LATEST"
+
+    def get_remaining_time_in_millis(self):
+        return 10_000
+
+
+MODULE = "aws_lambda_powertools.event_handler.openapi.models"
+results = [f"{{_init:.6f}}"]
+for label, event in {events!r}:
+    _start = time.perf_counter()
+    answer = handler.lambda_handler(event, _Context())
+    _elapsed = time.perf_counter() - _start
+    results.append(f"{{label}}={{answer['statusCode']}}:{{_elapsed:.6f}}:{{int(MODULE in sys.modules)}}")
+print("BENCH", " ".join(results))
+"""
+"""A fresh API process: its init, then a sequence of first requests (``FIRST_API_EVENTS``), every
+DynamoDB call answered at ``before-send`` with an empty result. Per request: its status, its
+time and whether Powertools' OpenAPI models were loaded by then."""
+API_REQUESTS = ("GET /articles", "GET /articles again", "POST /articles", "GET /openapi.json")
+
+
+@dataclass
+class ApiFirstRequests:
+    """``FIRST_API_REQUESTS`` runs: per request label, seconds per run, statuses, models loaded."""
+
+    init: list[float] = field(default_factory=list)
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    openapi_loaded: dict[str, bool] = field(default_factory=dict)
+
+
 @dataclass
 class FirstRequests:
     """``FIRST_304`` runs: seconds per run of each phase."""
@@ -175,6 +251,7 @@ class ColdStartResult:
     lambda_like: dict[str, Target]
     before_limits: dict[str, Target]
     first_304: FirstRequests
+    first_api: ApiFirstRequests
     pieces: dict[str, tuple[float, str]]
     importtime: dict[str, list[tuple[str, float]]]
     packages: dict[str, list[tuple[str, float]]]
@@ -223,6 +300,50 @@ def _first_304(event: dict[str, Any], result: FirstRequests) -> None:
         (result.init, result.first, result.second, result.renderer), times, strict=True
     ):
         samples.append(float(value))
+
+
+def _first_api(events: list[tuple[str, dict[str, Any]]], result: ApiFirstRequests) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_API_REQUESTS.format(events=events)],
+        cwd=ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"first-API run failed:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}")
+    init, *requests = lines[-1].split()[1:]
+    result.init.append(float(init))
+    for request in requests:
+        label, _, rest = request.partition("=")
+        status, seconds, loaded = rest.split(":")
+        result.statuses[label].add(int(status))
+        result.times[label].append(float(seconds))
+        result.openapi_loaded[label] = result.openapi_loaded.get(label, False) or loaded == "1"
+
+
+def _api_events() -> list[tuple[str, dict[str, Any]]]:
+    from tests.bench.support import event
+
+    body = b'{"title": "A first write", "content_html": "<p>Hello.</p>", "tags": ["bench"]}'
+    post = event(
+        "POST",
+        "/articles",
+        function="ApiFunction",
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        body=body,
+    )
+    post["requestContext"]["authorizer"] = {"principalId": "bench"}
+    listing = event(
+        "GET", "/articles", function="ApiFunction", headers={"Accept": "application/json"}
+    )
+    spec = event(
+        "GET", "/openapi.json", function="ApiFunction", headers={"Accept": "application/json"}
+    )
+    events = dict(zip(API_REQUESTS, (listing, listing, post, spec), strict=True))
+    return [(label.replace(" ", "_"), events[label]) for label in API_REQUESTS]
 
 
 def _measure(targets: Mapping[Any, Target], runs: int) -> None:
@@ -313,6 +434,11 @@ def run(runs: int = 12, piece_runs: int = 5) -> ColdStartResult:
     for _ in range(runs):
         _first_304(conditional, first_304)
 
+    first_api = ApiFirstRequests()
+    api_events = _api_events()
+    for _ in range(runs):
+        _first_api(api_events, first_api)
+
     pieces: dict[str, tuple[float, str]] = {}
     for label, (code, who) in PIECES.items():
         samples = [_run(code, setup=FLOOR)[1] for _ in range(piece_runs + 1)]
@@ -331,6 +457,7 @@ def run(runs: int = 12, piece_runs: int = 5) -> ColdStartResult:
         lambda_like,
         before_limits,
         first_304,
+        first_api,
         pieces,
         importtime,
         packages,

@@ -1,9 +1,13 @@
 """Rendering: time and bytes per item of RSS, Atom, JSON Feed and the HTML page, for 20 and 100
 realistic articles (~5 kB of HTML each), built the way the feeds function builds them.
 
-Also timed: turning the Query's items into articles (``TypeDeserializer`` and
-``contentfeed.dal.items.article_from_item``), the other per-item cost of a feed request, and the
-floor of ``json.dumps`` over the same items' attributes.
+Each feed format is timed twice: as a warm container renders articles it has rendered before
+(their entries memoised, ``contentfeed.rendering.entry``) and as a first render, with every
+cache emptied before each run. Also timed: preparing the entries uncached, turning the Query's
+items into articles (``TypeDeserializer`` and ``contentfeed.dal.items.article_from_item``), the
+floor of ``json.dumps`` over the same items' attributes, and the client side of the DynamoDB
+round trip that reads these items: a boto3 ``Query`` answered at ``before-send`` with exactly
+these items, which botocore still parses (no network, no service time: a lower bound).
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ from typing import Any
 from tests.bench import support as s
 
 COUNTS = (20, 100)
-PREPARE = "per-item preparation (absolutize, clean_text)"
+FORMATS = ("RSS 2.0", "Atom 1.0", "JSON Feed 1.1")
+FIRST = ", first render"
+"""Suffix of the rows timed with every cache emptied before each run."""
+QUERY = "DynamoDB Query of these items, client side"
+PREPARE = "entries prepared uncached (`feed_entry`: absolutize, clean_text)"
 DECODE = "items → articles (decode)"
 PARSE = "…of which 3 timestamps an item, `parse_utc_iso`"
 PARSE_BEFORE = "…the same with `strptime`, as `parse_utc_iso` read them before"
@@ -47,7 +55,11 @@ class RenderingResult:
     seconds: float = 0.0
 
 
-def _renderers(articles: Sequence[Any]) -> dict[str, Callable[[], tuple[bytes, int]]]:
+Render = Callable[[], tuple[bytes, int]]
+"""One timed operation: the document (or b"") and the number of articles in it."""
+
+
+def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], Any] | None]]:
     from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
     from contentfeed.config import get_settings
@@ -62,8 +74,9 @@ def _renderers(articles: Sequence[Any]) -> dict[str, Callable[[], tuple[bytes, i
         feed_info,
         first_page_validators,
     )
+    from contentfeed.rendering import atom, jsonfeed, rss
     from contentfeed.rendering.atom import render_atom_counted
-    from contentfeed.rendering.html import absolute_url, absolutize, clean_text
+    from contentfeed.rendering.entry import feed_entry
     from contentfeed.rendering.jsonfeed import render_json_feed_counted
     from contentfeed.rendering.page import Alternate, render_page
     from contentfeed.rendering.rss import render_rss_counted
@@ -98,13 +111,17 @@ def _renderers(articles: Sequence[Any]) -> dict[str, Callable[[], tuple[bytes, i
         return b"", len(decoded)
 
     def prepare() -> tuple[bytes, int]:
-        """What rss.py's ``_add_item`` does to each article before feedgen sees it."""
+        """What every renderer does to each article before the first render in a container."""
         for article in articles:
-            url = absolute_url(clean_text(article.url), info.site_url)
-            absolutize(article.content_html or "", url)
-            clean_text(article.summary or "")
-            clean_text(article.title)
+            feed_entry.__wrapped__(article, info.site_url)
         return b"", len(articles)
+
+    def forget() -> None:
+        """Empty every rendering cache, as in a container that has rendered nothing yet."""
+        for cache in (feed_entry, jsonfeed._item_json, rss._item, atom._entry):
+            cache.cache_clear()
+
+    query = _query_floor(wire)
 
     stamps = [value for item in attributes for value in _timestamps(item)]
 
@@ -122,17 +139,49 @@ def _renderers(articles: Sequence[Any]) -> dict[str, Callable[[], tuple[bytes, i
     def floor() -> tuple[bytes, int]:
         return json.dumps(attributes, ensure_ascii=False).encode(), len(attributes)
 
-    return {
-        "RSS 2.0": lambda: tuple(render_rss_counted(info, articles)),  # type: ignore[return-value]
-        "Atom 1.0": lambda: tuple(render_atom_counted(info, articles)),  # type: ignore[return-value]
-        "JSON Feed 1.1": lambda: tuple(render_json_feed_counted(info, articles)),  # type: ignore[return-value]
-        "HTML page": page_html,
-        PREPARE: prepare,
-        DECODE: decode,
-        PARSE: parse,
-        PARSE_BEFORE: parse_strptime,
-        "floor: json.dumps of the items": floor,
+    formats: dict[str, Render] = {
+        "RSS 2.0": lambda: render_rss_counted(info, articles),
+        "Atom 1.0": lambda: render_atom_counted(info, articles),
+        "JSON Feed 1.1": lambda: render_json_feed_counted(info, articles),
     }
+    # Untimed set-up before each timed run: warm rows render once first (a first-render row run
+    # in between emptied the caches), first-render rows empty the caches.
+    return {
+        **{name: (render, render) for name, render in formats.items()},
+        **{name + FIRST: (render, forget) for name, render in formats.items()},
+        "HTML page": (page_html, None),
+        PREPARE: (prepare, None),
+        DECODE: (decode, None),
+        PARSE: (parse, None),
+        PARSE_BEFORE: (parse_strptime, None),
+        "floor: json.dumps of the items": (floor, None),
+        QUERY: (query, None),
+    }
+
+
+def _query_floor(wire: list[dict[str, Any]]) -> Callable[[], tuple[bytes, int]]:
+    """A boto3 Query answered at ``before-send`` with ``wire``, the items as DynamoDB sends them."""
+    import boto3
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    answer = json.dumps({"Items": wire, "Count": len(wire), "ScannedCount": len(wire)}).encode()
+    params = {
+        "TableName": "contentfeed-bench",
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": "FEED#site"}},
+        "ScanIndexForward": False,
+    }
+    exchange = s.Exchange("Query", params, 200, {"Content-Type": JSON_1_0}, answer)
+
+    def run() -> tuple[bytes, int]:
+        with s.replaying([exchange], client):
+            found = client.query(**params)
+        return b"", len(found["Items"])
+
+    return run
+
+
+JSON_1_0 = "application/x-amz-json-1.0"
 
 
 def _timestamps(item: dict[str, Any]) -> list[str]:
@@ -148,21 +197,23 @@ def run(runs: dict[int, int] | None = None) -> RenderingResult:
 
     runs = runs or {20: 60, 100: 20}
     rows: dict[tuple[str, int], Rendering] = {}
-    plans: list[tuple[Rendering, Callable[[], tuple[bytes, int]]]] = []
+    plans: list[tuple[Rendering, Render, Callable[[], Any] | None]] = []
     for count in COUNTS:
         articles = s.articles_for(count, newest=s.now_utc() - timedelta(hours=1))
-        for name, render in _renderers(articles).items():
+        for name, (render, setup) in _renderers(articles).items():
             row = Rendering(name=name, count=count)
             body, items = render()
             row.size, row.items = len(body), items
             row.gzipped = len(gzip.compress(body, 6)) if body else 0
             rows[(name, count)] = row
-            plans.append((row, render))
+            plans.append((row, render, setup))
     del get_settings
     for index in range(max(runs.values()) + 2):
-        for row, render in plans:
+        for row, render, setup in plans:
             if index >= runs[row.count] + 2:
                 continue
+            if setup is not None:
+                setup()
             start = time.perf_counter()
             render()
             elapsed = time.perf_counter() - start
