@@ -118,7 +118,7 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
 
     def forget() -> None:
         """Empty every rendering cache, as in a container that has rendered nothing yet."""
-        for cache in (feed_entry, jsonfeed._item_json, rss._item, atom._entry):
+        for cache in (feed_entry, jsonfeed._item_json, rss._feedgen_item, atom._feedgen_entry):
             cache.cache_clear()
 
     query = _query_floor(wire)

@@ -723,7 +723,7 @@ def test_feedgen_builds_each_item_once_and_every_document_gets_a_copy(
 
     from contentfeed.rendering import atom, rss
 
-    for cache in (feed_entry, rss._item, atom._entry):
+    for cache in (feed_entry, rss._feedgen_item, atom._feedgen_entry):
         cache.cache_clear()
     built = []
     original = getattr(FeedEntry, method)

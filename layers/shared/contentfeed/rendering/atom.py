@@ -59,7 +59,7 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
         generator.author(name=clean_text(feed.title), uri=clean_text(feed.site_url))
     generator.register_extension("contentfeed", partial(_Feed, feed), None, rss=False)
     for entry in entries:
-        generator.add_entry(_entry(entry), order="append")
+        generator.add_entry(_feedgen_entry(entry), order="append")
     body: bytes = generator.atom_str(encoding="UTF-8", xml_declaration=True)
     return body
 
@@ -74,7 +74,7 @@ def _people(people: Sequence[Person]) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _entry(entry: Entry) -> BuiltOnceEntry:
+def _feedgen_entry(entry: Entry) -> BuiltOnceEntry:
     """feedgen's entry for ``entry``, built once and added to every document that lists it
     (``add_entry`` takes a ready entry; feedgen prepends unless told ``order="append"``)."""
     item = BuiltOnceEntry()

@@ -63,13 +63,13 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     generator.generator("contentfeed")
     generator.register_extension("contentfeed", partial(_Channel, feed), None, atom=False)
     for article in articles:
-        generator.add_entry(_item(feed_entry(article, feed.site_url)), order="append")
+        generator.add_entry(_feedgen_item(feed_entry(article, feed.site_url)), order="append")
     body: bytes = generator.rss_str(encoding="UTF-8", xml_declaration=True)
     return body
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _item(entry: Entry) -> BuiltOnceEntry:
+def _feedgen_item(entry: Entry) -> BuiltOnceEntry:
     """feedgen's item for ``entry``, built once and added to every document that lists it
     (``add_entry`` takes a ready item; feedgen prepends unless told ``order="append"``)."""
     item = BuiltOnceEntry()
