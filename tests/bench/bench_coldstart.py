@@ -287,9 +287,10 @@ def _run(code: str, setup: str = "") -> tuple[float, float, bool, bool]:
     return wall, float(inner), has_pydantic == "1", has_feedgen == "1"
 
 
-def _first_304(event: dict[str, Any], result: FirstRequests) -> None:
+def _bench_fields(script: str, what: str) -> list[str]:
+    """Run ``script`` in a fresh interpreter; the fields of the ``BENCH`` line it printed."""
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_304.format(event=event)],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=subprocess_env(),
         capture_output=True,
@@ -298,8 +299,12 @@ def _first_304(event: dict[str, Any], result: FirstRequests) -> None:
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode != 0 or not lines:
-        raise RuntimeError(f"first-304 run failed:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}")
-    _, first, second, loaded, *times = lines[-1].split()
+        raise RuntimeError(f"{what} run failed:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}")
+    return lines[-1].split()[1:]
+
+
+def _first_304(event: dict[str, Any], result: FirstRequests) -> None:
+    first, second, loaded, *times = _bench_fields(FIRST_304.format(event=event), "first-304")
     result.statuses.add((int(first), int(second)))
     result.renderer_loaded |= loaded == "1"
     for samples, value in zip(
@@ -309,18 +314,7 @@ def _first_304(event: dict[str, Any], result: FirstRequests) -> None:
 
 
 def _first_api(events: list[tuple[str, dict[str, Any]]], result: ApiFirstRequests) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_API_REQUESTS.format(events=events)],
-        cwd=ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"first-API run failed:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}")
-    init, *requests = lines[-1].split()[1:]
+    init, *requests = _bench_fields(FIRST_API_REQUESTS.format(events=events), "first-API")
     result.init.append(float(init))
     for request in requests:
         label, _, rest = request.partition("=")
