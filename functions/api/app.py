@@ -319,8 +319,8 @@ def delete_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
 
 # The OpenAPI document and /docs are built on their first request, not at import: Powertools'
 # OpenAPI models (pydantic) take longer to import than boto3 does, and no other route needs them.
-# Both are cached per base URL and warm container; bounded, because without PUBLIC_BASE_URL the
-# base comes from the request's Host header, which the client chooses.
+# The document is cached per base URL and warm container; bounded, because without
+# PUBLIC_BASE_URL the base comes from the request's Host header, which the client chooses.
 
 
 @lru_cache(maxsize=16)
@@ -334,20 +334,31 @@ def openapi_document(base: str) -> str:
     )
 
 
-@lru_cache(maxsize=16)
 def docs_page(base: str) -> str:
-    """Swagger UI with its script and styles inlined, so /docs works offline."""
-    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+    """Swagger UI with its script and styles inlined, so /docs works offline. Not cached as a
+    whole (1.7 MB a page, and the base URL is the client's to choose): its parts are."""
     from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
 
-    assets = FilePath(swagger_ui.__file__).parent
+    script, styles = _swagger_assets()
     return generate_swagger_html(
         openapi_document(base).replace("</", "<\\/"),
-        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
-        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        script,
+        styles,
         swagger_base_url="",
         oauth2_config=None,
         persist_authorization=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _swagger_assets() -> tuple[str, str]:
+    """The Swagger UI script and stylesheet that Powertools ships."""
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+
+    assets = FilePath(swagger_ui.__file__).parent
+    return (
+        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
     )
 
 

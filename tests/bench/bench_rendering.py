@@ -27,7 +27,7 @@ FORMATS = ("RSS 2.0", "Atom 1.0", "JSON Feed 1.1")
 FIRST = ", first render"
 """Suffix of the rows timed with every cache emptied before each run."""
 QUERY = "DynamoDB Query of these items, client side"
-PREPARE = "entries prepared uncached (`feed_entry`: absolutize, clean_text)"
+PREPARE = "entries prepared afresh (`prepare_entry`: absolutize, clean_text)"
 DECODE = "items → articles (decode)"
 PARSE = "…of which 3 timestamps an item, `parse_utc_iso`"
 PARSE_BEFORE = "…the same with `strptime`, as `parse_utc_iso` read them before"
@@ -74,9 +74,9 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
         feed_info,
         first_page_validators,
     )
-    from contentfeed.rendering import atom, jsonfeed, rss
+    from contentfeed.rendering import entry as entry_cache
     from contentfeed.rendering.atom import render_atom_counted
-    from contentfeed.rendering.entry import feed_entry
+    from contentfeed.rendering.entry import prepare_entry
     from contentfeed.rendering.jsonfeed import render_json_feed_counted
     from contentfeed.rendering.page import Alternate, render_page
     from contentfeed.rendering.rss import render_rss_counted
@@ -113,13 +113,12 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
     def prepare() -> tuple[bytes, int]:
         """What every renderer does to each article before the first render in a container."""
         for article in articles:
-            feed_entry.__wrapped__(article, info.site_url)
+            prepare_entry(article, info.site_url)
         return b"", len(articles)
 
     def forget() -> None:
         """Empty every rendering cache, as in a container that has rendered nothing yet."""
-        for cache in (feed_entry, jsonfeed._item_json, rss._feedgen_item, atom._feedgen_entry):
-            cache.cache_clear()
+        entry_cache.cache_clear()
 
     query = _query_floor(wire)
 

@@ -18,8 +18,8 @@ import pytest
 from lxml import etree
 
 from contentfeed.models import Article, Contributor, Image, Person
+from contentfeed.rendering import entry as entry_cache
 from contentfeed.rendering.atom import render_atom, render_atom_counted
-from contentfeed.rendering.entry import feed_entry
 from contentfeed.rendering.html import absolutize, clean_text, text_excerpt
 from contentfeed.rendering.identity import entry_id
 from contentfeed.rendering.jsonfeed import render_json_feed, render_json_feed_counted
@@ -703,15 +703,15 @@ def test_an_edited_article_renders_anew_although_entries_are_memoised(fmt: str) 
 
 def test_the_same_article_is_prepared_once_per_site() -> None:
     # Given cold caches
-    feed_entry.cache_clear()
+    entry_cache.cache_clear()
     # When one article is rendered in every format, twice, and once for another site
     for render in RENDERERS.values():
         render(feed_info(), [rich_article()])
         render(feed_info(), [rich_article()])
     render_rss(feed_info(site_url="https://mirror.example.net/"), [rich_article()])
     # Then it was prepared once per site and served from the cache otherwise
-    info = feed_entry.cache_info()
-    assert (info.misses, info.hits) == (2, 2 * len(RENDERERS) - 1)
+    info = entry_cache.cache_info()
+    assert (info.misses, info.hits, info.entries) == (2, 2 * len(RENDERERS) - 1, 2)
 
 
 @pytest.mark.parametrize(("fmt", "method"), [("rss", "rss_entry"), ("atom", "atom_entry")])
@@ -721,10 +721,7 @@ def test_feedgen_builds_each_item_once_and_every_document_gets_a_copy(
     # Given cold caches and feedgen's item builder counted
     from feedgen.entry import FeedEntry
 
-    from contentfeed.rendering import atom, rss
-
-    for cache in (feed_entry, rss._feedgen_item, atom._feedgen_entry):
-        cache.cache_clear()
+    entry_cache.cache_clear()
     built = []
     original = getattr(FeedEntry, method)
 
@@ -740,3 +737,31 @@ def test_feedgen_builds_each_item_once_and_every_document_gets_a_copy(
     assert len(built) == len(articles())
     assert bodies[0] == bodies[1] == bodies[2]
     assert len(ids(fmt, bodies[2])) == len(articles())
+
+
+def test_kept_entries_are_bounded_by_the_html_they_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a cache bound that holds about two entries of 10,000 characters of HTML
+    cache = entry_cache._Entries(budget=50_000)
+    monkeypatch.setattr(entry_cache, "_ENTRIES", cache)
+    html = "<p>" + "x" * 10_000 + "</p>"
+    first, second, third = (plain_article(n, content_html=html) for n in (1, 2, 3))
+    # When three are rendered, then the first again
+    for article in (first, second, third, first):
+        entry_cache.feed_entry(article, SITE)
+    # Then the oldest made room and had to be prepared again, and the bound holds
+    info = cache.info()
+    assert (info.hits, info.misses) == (0, 4)
+    assert info.entries == 2 and info.chars <= cache.budget
+    # And an article too big for the whole bound is prepared but never kept
+    huge = plain_article(4, content_html="<p>" + "y" * 60_000 + "</p>")
+    assert entry_cache.feed_entry(huge, SITE).content_html.startswith("<p>y")
+    assert cache.info().entries == 2
+
+
+def test_a_built_feedgen_item_refuses_a_late_extension() -> None:
+    # Given an RSS item whose XML was built by rendering it once
+    render_rss(feed_info(), [rich_article()])
+    item = entry_cache.feed_entry(rich_article(), SITE).rendered["rss"]
+    # When an extension with an entry class is added afterwards, Then it is refused loudly
+    with pytest.raises(RuntimeError, match="XML is built"):
+        item.register_extension("late", object)

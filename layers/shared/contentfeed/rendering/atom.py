@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
 from contentfeed.models import Article, Person
-from contentfeed.rendering.entry import CACHE_SIZE, Entry, feed_entry
+from contentfeed.rendering.entry import Entry, feed_entry, rendered
 from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
 from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
@@ -59,7 +59,8 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
         generator.author(name=clean_text(feed.title), uri=clean_text(feed.site_url))
     generator.register_extension("contentfeed", partial(_Feed, feed), None, rss=False)
     for entry in entries:
-        generator.add_entry(_feedgen_entry(entry), order="append")
+        # feedgen prepends unless told to append; add_entry takes a ready entry
+        generator.add_entry(rendered(entry, "atom", _feedgen_entry), order="append")
     body: bytes = generator.atom_str(encoding="UTF-8", xml_declaration=True)
     return body
 
@@ -73,10 +74,8 @@ def _people(people: Sequence[Person]) -> list[dict[str, str]]:
     ]
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _feedgen_entry(entry: Entry) -> BuiltOnceEntry:
-    """feedgen's entry for ``entry``, built once and added to every document that lists it
-    (``add_entry`` takes a ready entry; feedgen prepends unless told ``order="append"``)."""
+    """feedgen's entry for ``entry`` (built once per entry, see ``rendered``)."""
     item = BuiltOnceEntry()
     item.id(entry.id)
     item.title(entry.title or entry.url)

@@ -1,27 +1,37 @@
 """An article made ready for a feed: every text XML-clean, every URL absolute, the HTML's links
 resolved against the article's own URL. The three renderers take their items from here.
 
-Preparing an entry (regular expressions over ~5 kB of HTML, ``urljoin`` for each link) is most
-of a render's own work, and the same articles are rendered again and again: every change to a
-feed re-renders its unchanged neighbours, an article sits in the site, tag and author feeds at
-once, and clients that poll without validators get the same page each time. Entries are
-therefore memoised per warm container, keyed by the article's *value* (every field, the HTML
-included) and the site URL: an edited article is another key, so a cached entry is never stale.
+Preparing an entry (regular expressions over ~5 kB of HTML, ``urljoin`` for each link) and then
+feedgen building its XML are most of a render, and the same articles are rendered again and
+again: every change to a feed re-renders its unchanged neighbours, an article sits in the site,
+tag and author feeds at once, and clients that poll without validators get the same page each
+time. Entries are therefore kept per warm container, keyed by the article's *value* (every
+field, the HTML included) and the site URL: an edited article is another key, so a kept entry
+is never stale. What each format builds from an entry is kept on the entry itself
+(:attr:`Entry.rendered`), so one bound covers it all and an entry leaves with everything built
+from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from typing import Any, NamedTuple
 
 from contentfeed.models import Article, Contributor, Image, Person
 from contentfeed.rendering.html import absolute_url, absolutize, clean_text, text_excerpt
 from contentfeed.rendering.identity import entry_id
 
-CACHE_SIZE = 1024
-"""Entries kept per container: five full pages of 100 items of every feed format, or every
-article of a few hundred feeds' first pages (~12 kB each with its key, so ~12 MB at most)."""
+CACHE_CHARS = 8_000_000
+"""The bound of the kept entries: each counts its HTML twice (the article's and the entry's) plus
+:data:`ENTRY_OVERHEAD_CHARS`. With what the formats build from it, an entry holds about 2.6 bytes
+of Python objects per counted character (measured on ~5 kB realistic articles) plus lxml's own
+copy of the text in its trees: a few tens of MB at the bound, about 650 typical articles."""
+ENTRY_OVERHEAD_CHARS = 2_000
+"""What an entry counts besides its HTML (fields, objects), so tiny entries are bounded too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +58,85 @@ class Entry:
     image: Image | None
     """With an absolute URL."""
     language: str | None
+    rendered: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """What each format built from this entry (see :func:`rendered`)."""
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+def rendered[T](entry: Entry, kind: str, build: Callable[[Entry], T]) -> T:
+    """What ``build`` makes of ``entry``, built once and kept with the entry. The result is
+    shared by every document that lists the entry: it must never be changed."""
+    if kind not in entry.rendered:
+        entry.rendered[kind] = build(entry)
+    value: T = entry.rendered[kind]
+    return value
+
+
+class CacheInfo(NamedTuple):
+    hits: int
+    misses: int
+    entries: int
+    chars: int
+
+
+class _Entries:
+    """A least-recently-used map of entries, bounded by the HTML it holds (:data:`CACHE_CHARS`).
+    Thread-safe: the local server renders from several threads."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._items: OrderedDict[tuple[Article, str], tuple[Entry, int]] = OrderedDict()
+        self._chars = self._hits = self._misses = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Article, str]) -> Entry | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self._misses += 1
+                return None
+            self._hits += 1
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: tuple[Article, str], entry: Entry) -> None:
+        cost = ENTRY_OVERHEAD_CHARS + len(key[0].content_html or "") + len(entry.content_html)
+        with self._lock:
+            if key in self._items or cost > self.budget:
+                return
+            self._items[key] = (entry, cost)
+            self._chars += cost
+            while self._chars > self.budget:
+                _, (_, freed) = self._items.popitem(last=False)
+                self._chars -= freed
+
+    def info(self) -> CacheInfo:
+        with self._lock:
+            return CacheInfo(self._hits, self._misses, len(self._items), self._chars)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._chars = self._hits = self._misses = 0
+
+
+_ENTRIES = _Entries(CACHE_CHARS)
+cache_info = _ENTRIES.info
+cache_clear = _ENTRIES.clear
+
+
 def feed_entry(article: Article, site_url: str) -> Entry:
-    """``article`` as a feed item of the site at ``site_url`` (memoised: see the module)."""
+    """``article`` as a feed item of the site at ``site_url``, kept per warm container (see the
+    module)."""
+    key = (article, site_url)
+    entry = _ENTRIES.get(key)
+    if entry is None:
+        entry = prepare_entry(article, site_url)
+        _ENTRIES.put(key, entry)
+    return entry
+
+
+def prepare_entry(article: Article, site_url: str) -> Entry:
+    """``article`` as a feed item of the site at ``site_url``, built afresh."""
     url = absolute_url(clean_text(article.url), site_url)
     content = absolutize(article.content_html or "", url)
     summary = clean_text(article.summary or "")

@@ -16,11 +16,28 @@ from feedgen.entry import FeedEntry
 
 
 class BuiltOnceEntry(FeedEntry):  # type: ignore[misc]  # feedgen has no type hints
-    """A ``FeedEntry`` that must not be changed once a document has listed it."""
+    """A ``FeedEntry`` whose XML is kept once built: set every field and extension first.
+
+    ``FeedGenerator.add_entry`` registers the generator's entry extensions on each entry it is
+    given; an item built before would never show one added later, so that raises here instead
+    of going missing silently. (Our generators register none: their ``contentfeed`` extension
+    has no entry class, which feedgen skips.)
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._built: dict[str, Any] = {}
+
+    def register_extension(
+        self,
+        namespace: str,
+        extension_class_entry: Any = None,
+        atom: bool = True,
+        rss: bool = True,
+    ) -> None:
+        if self._built and extension_class_entry is not None:
+            raise RuntimeError(f"extension {namespace!r} added to an item whose XML is built")
+        super().register_extension(namespace, extension_class_entry, atom, rss)
 
     def rss_entry(self, extensions: bool = True) -> Any:
         return self._copy("rss", extensions, super().rss_entry)

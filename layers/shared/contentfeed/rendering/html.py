@@ -14,9 +14,9 @@ from urllib.parse import urljoin
 from contentfeed.text import strip_xml_illegal
 
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
-# A start tag with attributes (a space after its name), quote-aware so that a ">" inside an
-# attribute value does not end it. Tags without attributes are skipped by the regex itself.
-_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*\s(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# A start tag that may have attributes (whitespace or "/" after its name), quote-aware so that
+# a ">" inside an attribute value does not end it. Bare tags like <p> are skipped by the regex.
+_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*[\s/](?:[^>"']|"[^"]*"|'[^']*')*>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""")
 # The URL of each srcset candidate: it follows the start or a comma and never ends in a comma.
 _SRCSET_URL = re.compile(r"(^|,)(\s*)([^\s,](?:\S*[^\s,])?)")
@@ -61,7 +61,7 @@ def absolutize(html: str, base_url: str) -> str:
 def text_excerpt(html: str, limit: int = 300) -> str:
     """The plain text of ``html``, whitespace collapsed, cut at a word boundary near ``limit``."""
     # html.unescape never yields a character XML forbids ("&#0;" becomes U+FFFD, "&#11;" nothing).
-    # str.split() splits on what \s matches, runs of it at once, an order of magnitude faster
+    # str.split() splits on what \s matches, runs of it at once, an order of magnitude faster.
     text = " ".join(unescape(_ANY_TAG.sub(" ", clean_text(html))).split())
     if len(text) <= limit:
         return text

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from contentfeed.models import Article
-from contentfeed.rendering.entry import CACHE_SIZE, Entry, feed_entry
+from contentfeed.rendering.entry import Entry, feed_entry, rendered
 from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
 from contentfeed.text import rfc3339
@@ -44,8 +43,11 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
         hubs=[_object(type="WebSub", url=feed.hub_url)] if feed.hub_url else None,
         authors=[_object(name=feed.title, url=feed.site_url)],
     )
-    items = ",".join(_item_json(feed_entry(article, feed.site_url)) for article in articles)
-    # "items" is required, even empty, and comes last: spliced into the closing brace
+    items = ",".join(
+        rendered(feed_entry(article, feed.site_url), "json", _item_json) for article in articles
+    )
+    # "items" is required, even empty, and comes last: spliced in before the closing brace of
+    # the document, which is never empty ("version" is always there).
     return (_dumps(document)[:-1] + f',"items":[{items}]}}').encode("utf-8")
 
 
@@ -68,9 +70,8 @@ def _compact(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value not in (None, "", [], {})}
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _item_json(entry: Entry) -> str:
-    """One item as JSON text, memoised like the entries (an entry's item never changes)."""
+    """One item as JSON text (built once per entry, see ``rendered``)."""
     return _dumps(_item(entry))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC
-from functools import lru_cache, partial
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
 from contentfeed.models import Article, Image
-from contentfeed.rendering.entry import CACHE_SIZE, Entry, feed_entry
+from contentfeed.rendering.entry import Entry, feed_entry, rendered
 from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
 from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
@@ -63,15 +63,15 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     generator.generator("contentfeed")
     generator.register_extension("contentfeed", partial(_Channel, feed), None, atom=False)
     for article in articles:
-        generator.add_entry(_feedgen_item(feed_entry(article, feed.site_url)), order="append")
+        entry = feed_entry(article, feed.site_url)
+        # feedgen prepends unless told to append; add_entry takes a ready item
+        generator.add_entry(rendered(entry, "rss", _feedgen_item), order="append")
     body: bytes = generator.rss_str(encoding="UTF-8", xml_declaration=True)
     return body
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _feedgen_item(entry: Entry) -> BuiltOnceEntry:
-    """feedgen's item for ``entry``, built once and added to every document that lists it
-    (``add_entry`` takes a ready item; feedgen prepends unless told ``order="append"``)."""
+    """feedgen's item for ``entry`` (built once per entry, see ``rendered``)."""
     item = BuiltOnceEntry()
     item.guid(entry.id)
     item.title(entry.title or entry.url)
