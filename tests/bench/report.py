@@ -588,8 +588,10 @@ default page) and 100 (the largest `FeedSize`) realistic articles with distinct 
 bytes; "in document" shows whether it cut a page short (that costs extra renders).
 
 A renderer prepares each article once per warm container: `feed_entry` (every text XML-clean,
-every URL absolute, the HTML's links resolved) and the feedgen item built from it are memoised,
-keyed by the article's whole value, so an edit is a new key and nothing cached goes stale. The
+every URL absolute, the HTML's links resolved) and what each format builds from it (the feedgen
+item with its XML, the JSON text) are kept, keyed by the article's whole value, so an edit is a
+new key and nothing kept goes stale; one LRU bounded by the HTML it holds (`CACHE_CHARS`) keeps
+them. The
 plain rows are what a warm container pays for articles it has rendered before (every poll after
 the first, an article's neighbours after a change, the same article in its site, tag and author
 feeds); the "first render" rows empty every cache before each run. The last row is the client
@@ -816,8 +818,9 @@ Measured in this run.
    import loads a heavy module it does not need.
 2. **Each article is prepared once per warm container, not on every render**
    (`contentfeed/rendering/entry.py`): the XML cleaning, link resolution and excerpt
-   (`feed_entry`), the JSON Feed item and the feedgen RSS and Atom items are memoised by the
-   article's value. 100 items, warm: {", ".join(f"{r.name} {ms(r.median)}" for r in hundred)} ms
+   (`feed_entry`), the JSON Feed item and the feedgen RSS and Atom items (their XML built once,
+   each document given a copy) are kept by the article's value, in one LRU bounded by the HTML
+   it holds. 100 items, warm: {", ".join(f"{r.name} {ms(r.median)}" for r in hundred)} ms
    (47 / 44 / 38 ms in the previous report); the first render of an article in a container
    still pays it ({", ".join(f"{ms(r.median)}" for r in first100)} ms for 100). The three
    renderers also lost their own copies of that preparation.
