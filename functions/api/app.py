@@ -210,6 +210,9 @@ def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
     summary="Create an article (a retry with the same Idempotency-Key returns the first result)",
     responses={
         201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
+        410: _problem_response(
+            "A retry whose Idempotency-Key created an article that was deleted since"
+        ),
         **WRITE_ERRORS,
     },
 )

@@ -162,3 +162,11 @@ def test_idempotent_create(server: Server) -> None:
     )
     assert_problem(other, 422)
     assert len(server.request("GET", "/articles?tag=idem").json()["items"]) == 1
+    # And once the article is deleted, a retry says so (410, documented) instead of recreating it
+    location = first.headers["Location"].removeprefix(server.base)
+    assert server.request("DELETE", location, key=server.key).status == 204
+    retried = server.request("POST", "/articles", key=server.key, body=body, headers=headers)
+    assert_problem(retried, 410)
+    assert server.request("GET", "/articles?tag=idem").json()["items"] == []
+    spec = server.request("GET", "/openapi.json").json()
+    assert "410" in spec["paths"]["/articles"]["post"]["responses"]
