@@ -37,14 +37,21 @@ MAX_CONTRIBUTORS = 10
 # express them, so the patterns leave them out.
 _ILLEGAL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff"
 _CONTROL = "\\x00-\\x1f\\ufffe\\uffff"
+# Whitespace spelled out rather than written \s, which means different sets in Python (e.g. NEL
+# U+0085) and in the ECMA-262 regexes JSON Schema uses (e.g. U+FEFF): this is both sets at once,
+# so a client, a fuzzer and this service agree on every pattern below.
+_SPACE = (
+    "\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029"
+    "\\u202f\\u205f\\u3000\\ufeff"
+)
 TEXT_PATTERN = f"^[^{_ILLEGAL}]*$"
-LINE_PATTERN = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
+LINE_PATTERN = f"^[^{_CONTROL}]*[^{_SPACE}{_CONTROL}][^{_CONTROL}]*$"
 NAME_PATTERN = f"^[^{_CONTROL}]*[^\\W_][^{_CONTROL}]*$"
 """A single line with at least one letter or digit (tags and names become slugs)."""
-URL_PATTERN = f"^https?://[^\\s/?#{_CONTROL}]+[^\\s{_CONTROL}]*$"
-EMAIL_PATTERN = f"^[^@\\s{_CONTROL}]+@[^@\\s{_CONTROL}]+$"
+URL_PATTERN = f"^https?://[^{_SPACE}/?#{_CONTROL}]+[^{_SPACE}{_CONTROL}]*$"
+EMAIL_PATTERN = f"^[^@{_SPACE}{_CONTROL}]+@[^@{_SPACE}{_CONTROL}]+$"
 SLUG_PATTERN = r"^[^\W_]+(?:-[^\W_]+)*$"
-GUID_PATTERN = f"^[A-Za-z][A-Za-z0-9+.-]*:[^\\s{_CONTROL}]+$"
+GUID_PATTERN = f"^[A-Za-z][A-Za-z0-9+.-]*:[^{_SPACE}{_CONTROL}]+$"
 """An absolute IRI (``urn:…``, ``tag:…``, ``https://…``), as Atom requires of ids."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -53,7 +60,7 @@ def _matching(pattern: str, message: str) -> AfterValidator:
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not compiled.fullmatch(value):  # match() would let "$" pass a final newline
             raise ValueError(message)
         if _SURROGATE.search(value):
             raise ValueError("contains a lone surrogate, which no UTF-8 text can carry")
