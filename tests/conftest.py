@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
-from contentfeed.local.template import Template, create_table
+from contentfeed_cli.local.template import Template, create_table
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "contentfeed-test"

@@ -68,7 +68,7 @@ def _answer(request, **_):
 client.meta.events.register_first("before-send.dynamodb.GetItem", _answer)
 
 
-from contentfeed.local.gateway import LambdaContext  # after _init: not part of it
+from contentfeed_cli.local.gateway import LambdaContext  # after _init: not part of it
 
 CONTEXT = LambdaContext("FeedsFunction")
 
@@ -189,7 +189,7 @@ def _answer(request, event_name, **_):
 client.meta.events.register_first("before-send.dynamodb.*", _answer)
 
 
-from contentfeed.local.gateway import LambdaContext  # after _init: not part of it
+from contentfeed_cli.local.gateway import LambdaContext  # after _init: not part of it
 
 CONTEXT = LambdaContext("ApiFunction")
 

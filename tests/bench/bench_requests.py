@@ -90,7 +90,7 @@ class Route:
 
 
 def _document(title: str, slug: str | None = None) -> dict[str, Any]:
-    from contentfeed.local.seed import sample_articles
+    from contentfeed_cli.local.seed import sample_articles
 
     document = dict(max(sample_articles(), key=lambda a: len(a.get("content_html", ""))))
     document.pop("slug")

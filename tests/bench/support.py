@@ -286,7 +286,7 @@ def moto_table(*handlers: ModuleType) -> Iterator[Moto]:
     import boto3
     from moto import mock_aws
 
-    from contentfeed.local.template import Template, create_table
+    from contentfeed_cli.local.template import Template, create_table
 
     with mock_aws():
         for module in handlers:
@@ -316,7 +316,7 @@ AUTHORS = [f"Reporter {n}" for n in range(20)]
 @cache
 def realistic_html() -> str:
     """About 5 kB of article HTML: the longest sample article followed by two more."""
-    from contentfeed.local.seed import sample_articles
+    from contentfeed_cli.local.seed import sample_articles
 
     samples = sorted(sample_articles(), key=lambda a: -len(a.get("content_html", "")))
     html = ""
@@ -331,9 +331,9 @@ def realistic_html() -> str:
 def _prototype() -> Any:
     """A realistic article as the logic stores it (sanitised, derived fields filled in)."""
     from contentfeed.config import get_settings
-    from contentfeed.local.seed import sample_articles
     from contentfeed.logic.articles import build_article
     from contentfeed.models.api import ArticleIn
+    from contentfeed_cli.local.seed import sample_articles
 
     document = dict(max(sample_articles(), key=lambda a: len(a.get("content_html", ""))))
     document["content_html"] = realistic_html()
@@ -354,7 +354,7 @@ VARIANTS = 64
 
 @cache
 def _vocabulary() -> tuple[str, ...]:
-    from contentfeed.local.seed import sample_articles
+    from contentfeed_cli.local.seed import sample_articles
 
     words = set()
     for sample in sample_articles():
@@ -495,9 +495,9 @@ def event(
     body: bytes = b"",
     path_parameters: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event for the v1 stage, as contentfeed.local.gateway builds it."""
-    from contentfeed.local.gateway import build_event
-    from contentfeed.local.template import RouteSpec
+    """An API Gateway REST proxy event for the v1 stage, as contentfeed_cli.local.gateway builds it."""
+    from contentfeed_cli.local.gateway import build_event
+    from contentfeed_cli.local.template import RouteSpec
 
     target, _, query = path.partition("?")
     route = RouteSpec(method="ANY", path=resource or target, function=function, authorizer=None)
@@ -521,7 +521,7 @@ def event(
 
 
 def invoke(module: ModuleType, request: dict[str, Any], name: str = "FeedsFunction") -> Any:
-    from contentfeed.local.gateway import LambdaContext
+    from contentfeed_cli.local.gateway import LambdaContext
 
     return module.lambda_handler(request, LambdaContext(function_name=name))
 

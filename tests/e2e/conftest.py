@@ -69,7 +69,7 @@ def running_server(*args: str, extra_env: dict[str, str] | None = None) -> Itera
         env.pop(name, None)
     env.update(extra_env or {})
     process = subprocess.Popen(
-        [sys.executable, "-m", "contentfeed.cli", "serve", *args],
+        [sys.executable, "-m", "contentfeed_cli.cli", "serve", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from contentfeed.tools.importer import IMPORT_NAMESPACE
+from contentfeed_cli.tools.importer import IMPORT_NAMESPACE
 from tests.conftest import ROOT
 from tests.e2e.conftest import Server, running_server
 
@@ -34,7 +34,7 @@ def contentfeed(*args: str, key: str | None, cwd: Path) -> subprocess.CompletedP
     if key is not None:
         env["CONTENTFEED_API_KEY"] = key
     return subprocess.run(
-        [sys.executable, "-m", "contentfeed.cli", *args],
+        [sys.executable, "-m", "contentfeed_cli.cli", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

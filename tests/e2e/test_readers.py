@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from contentfeed.local.seed import sample_articles
+from contentfeed_cli.local.seed import sample_articles
 from tests.e2e.conftest import Server
 from tests.e2e.feedrules import Scope, feed_ids, feed_titles, fetch, list_articles
 

@@ -36,16 +36,22 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.metadata import Distribution, distributions
+from importlib.metadata import (
+    Distribution,
+    distribution,
+    distributions,
+    packages_distributions,
+)
 from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from contentfeed.local.template import Template
+from contentfeed_cli.local.template import Template
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.infra
@@ -335,6 +341,79 @@ def test_every_distribution_in_the_layer_has_its_requirements_in_the_layer(build
         elif not requirement.specifier.contains(found.version, prereleases=True):
             problems.append(f"{who} needs {spec}: the layer has {found.version}")
     assert not problems, problems
+
+
+def _requirement_closure(specs: list[str]) -> set[str]:
+    """The distributions ``specs`` need, transitively, as installed in this venv (no extras)."""
+    environment = {"extra": ""}
+    found: set[str] = set()
+    queue = list(specs)
+    while queue:
+        requirement = Requirement(queue.pop())
+        name = canonicalize_name(requirement.name)
+        if name in found or (requirement.marker and not requirement.marker.evaluate(environment)):
+            continue
+        found.add(name)
+        queue.extend(distribution(name).requires or [])
+    return found
+
+
+def _dev_only_modules() -> set[str]:
+    """Top-level modules of the packages only the laptop needs: the CLI package itself and
+    every distribution named by pyproject's optional dependencies (``cli``, ``dev``) that is not
+    also a runtime dependency."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _requirement_closure(project["dependencies"])
+    optional = {
+        canonicalize_name(Requirement(spec).name)
+        for specs in project["optional-dependencies"].values()
+        for spec in specs
+    }
+    dev_only = optional - runtime - {canonicalize_name(project["name"])}
+    modules = {"contentfeed_cli"}
+    for module, owners in packages_distributions().items():
+        if any(canonicalize_name(owner) in dev_only for owner in owners):
+            modules.add(module)
+    return modules
+
+
+def test_the_layer_holds_only_the_runtime_package_and_what_it_imports(build: Build) -> None:
+    # Given the packages only the laptop needs (the CLI, moto, feedparser, yaml, markdown, ...)
+    dev_only = _dev_only_modules()
+    assert {"contentfeed_cli", "moto", "feedparser", "yaml", "markdown"} <= dev_only
+    # Then none of them was built into the layer
+    shipped = {
+        path.name if path.is_dir() else path.name.split(".")[0]
+        for path in build.layer.iterdir()
+        if path.is_dir() or path.suffix in {".py", ".so"}
+    }
+    assert not (shipped & dev_only), sorted(shipped & dev_only)
+    # And no module of the runtime package imports one, at any depth (type-checking blocks aside)
+    offenders = []
+    for path in (build.layer / "contentfeed").rglob("*.py"):
+        for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            package = ".".join(path.relative_to(build.layer).parent.parts)
+            for name in _imported_names(node, package):
+                if name.split(".")[0] in dev_only:
+                    offenders.append(f"{path.relative_to(build.layer)} imports {name}")
+    assert not offenders, offenders
+
+
+def test_the_dev_only_check_notices_a_cli_import(tmp_path: Path) -> None:
+    # Given a runtime module that imports the CLI package and yaml
+    module = tmp_path / "contentfeed" / "bad.py"
+    module.parent.mkdir()
+    module.write_text("import yaml\nfrom contentfeed_cli.tools import sink\n")
+    dev_only = _dev_only_modules()
+    # Then both names are caught by the same walk the layer test uses
+    found = [
+        name
+        for node in _runtime_imports(ast.parse(module.read_text()))
+        for name in _imported_names(node, "contentfeed")
+        if name.split(".")[0] in dev_only
+    ]
+    assert "yaml" in found
+    assert "contentfeed_cli.tools" in found
 
 
 def test_each_function_fits_lambdas_unzipped_size_limit(build: Build, template: Template) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from contentfeed.local.gateway import LambdaContext, build_event
-from contentfeed.local.template import Template
+from contentfeed_cli.local.gateway import LambdaContext, build_event
+from contentfeed_cli.local.template import Template
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.infra

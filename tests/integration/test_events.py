@@ -17,9 +17,9 @@ import pytest
 
 from contentfeed.config import Settings
 from contentfeed.dal import Store
-from contentfeed.local.gateway import LambdaContext
-from contentfeed.local.template import RouteSpec, Template
 from contentfeed.logic.keys import create_key, revoke_key
+from contentfeed_cli.local.gateway import LambdaContext
+from contentfeed_cli.local.template import RouteSpec, Template
 from tests.conftest import NOW, ROOT, load_event
 
 EVENTS = ROOT / "events"

@@ -13,10 +13,10 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.errors import PreconditionFailed
-from contentfeed.local.gateway import LambdaContext, build_event
-from contentfeed.local.template import RouteSpec
 from contentfeed.logic import articles as logic
 from contentfeed.models.api import ArticleIn
+from contentfeed_cli.local.gateway import LambdaContext, build_event
+from contentfeed_cli.local.template import RouteSpec
 from tests.conftest import NOW, TABLE, AtomicCalls, response_headers
 
 

@@ -13,11 +13,11 @@ from lxml import etree
 
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
-from contentfeed.local.gateway import LambdaContext, build_event
-from contentfeed.local.template import RouteSpec
 from contentfeed.logic import articles as logic
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
+from contentfeed_cli.local.gateway import LambdaContext, build_event
+from contentfeed_cli.local.template import RouteSpec
 from tests.conftest import NOW, CallCounter
 
 HOST = "abcdef1234.execute-api.us-east-1.amazonaws.com"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from contentfeed.dal import Store
-from contentfeed.local.gateway import LambdaContext, build_event
-from contentfeed.local.template import RouteSpec
 from contentfeed.logic.keys import create_key, hash_key
+from contentfeed_cli.local.gateway import LambdaContext, build_event
+from contentfeed_cli.local.template import RouteSpec
 from tests.conftest import NOW
 
 SECRET_BODY = "Confidential-paragraph-4f9e2 about the embargoed story"

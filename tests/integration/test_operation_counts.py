@@ -21,11 +21,11 @@ from boto3.dynamodb.types import TypeDeserializer
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
 from contentfeed.dal.store import PENDING_LOOKAHEAD
-from contentfeed.local.gateway import LambdaContext
 from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import create_key
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
+from contentfeed_cli.local.gateway import LambdaContext
 from tests.bench import support as bench
 from tests.conftest import NOW, TABLE, CallCounter, load_event
 

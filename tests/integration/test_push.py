@@ -11,11 +11,11 @@ import pytest
 
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
-from contentfeed.local.gateway import LambdaContext
-from contentfeed.local.streams import StreamPoller
 from contentfeed.logic import articles as logic
 from contentfeed.logic.push import HubUnavailable, feed_urls, ping_hub
 from contentfeed.models.api import ArticleIn
+from contentfeed_cli.local.gateway import LambdaContext
+from contentfeed_cli.local.streams import StreamPoller
 from tests.conftest import NOW, TABLE
 from tests.hub import Hub, running_hub
 

@@ -13,15 +13,15 @@ import feedparser
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
-from contentfeed import cli
 from contentfeed.config import Settings
 from contentfeed.dal import Store
-from contentfeed.tools.export import export
-from contentfeed.tools.importer import IMPORT_NAMESPACE, run_import
-from contentfeed.tools.publish import publish
-from contentfeed.tools.report import Report
-from contentfeed.tools.sink import TableSink
-from contentfeed.tools.sync import Outcome
+from contentfeed_cli import cli
+from contentfeed_cli.tools.export import export
+from contentfeed_cli.tools.importer import IMPORT_NAMESPACE, run_import
+from contentfeed_cli.tools.publish import publish
+from contentfeed_cli.tools.report import Report
+from contentfeed_cli.tools.sink import TableSink
+from contentfeed_cli.tools.sync import Outcome
 from tests.conftest import NOW, ROOT, TABLE
 from tests.integration.test_feeds import Clock, get
 

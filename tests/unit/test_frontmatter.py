@@ -10,9 +10,15 @@ import lxml.html
 import pytest
 
 from contentfeed.models.api import ArticleIn
-from contentfeed.tools.frontmatter import FrontMatterError, Issue, parse, render_markdown, write_id
-from contentfeed.tools.report import Report
-from contentfeed.tools.sync import Outcome, changed_fields
+from contentfeed_cli.tools.frontmatter import (
+    FrontMatterError,
+    Issue,
+    parse,
+    render_markdown,
+    write_id,
+)
+from contentfeed_cli.tools.report import Report
+from contentfeed_cli.tools.sync import Outcome, changed_fields
 
 SITE = "https://news.example.org"
 NEW_ID = "0b0e5f3c-8f1a-4c55-9d57-6f2c3b1a2e4d"

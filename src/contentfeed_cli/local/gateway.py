@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from contentfeed.local.template import FunctionSpec, RouteSpec, Template
+from contentfeed_cli.local.template import FunctionSpec, RouteSpec, Template
 
 STAGE = "local"
 ACCOUNT = "000000000000"

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
-from contentfeed.tools.sync import Outcome
+from contentfeed_cli.tools.sync import Outcome
 
 MARKS = {
     Outcome.CREATED: "✓",

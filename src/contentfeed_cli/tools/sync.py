@@ -18,7 +18,7 @@ from urllib.parse import quote
 from contentfeed.logic.sanitize import clean_html
 from contentfeed.models.api import ArticleIn
 from contentfeed.text import slugify
-from contentfeed.tools.sink import Sink
+from contentfeed_cli.tools.sink import Sink
 
 
 class Outcome(StrEnum):

@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from contentfeed.local.gateway import Gateway
-from contentfeed.local.streams import StreamPoller
-from contentfeed.local.template import Template, create_table, find_template
+from contentfeed_cli.local.gateway import Gateway
+from contentfeed_cli.local.streams import StreamPoller
+from contentfeed_cli.local.template import Template, create_table, find_template
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
 LOCAL_DEFAULTS = {
@@ -159,7 +159,7 @@ def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Any]:
         create_table(store.client, template, settings.table_name)
     now = datetime.now(UTC)
     if options.seed:
-        from contentfeed.local.seed import load_samples
+        from contentfeed_cli.local.seed import load_samples
 
         load_samples(store, settings, now=now)
     key = os.environ.get("CONTENTFEED_API_KEY") or None

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from contentfeed.tools.report import Report
-from contentfeed.tools.sink import RunAborted, Sink
+from contentfeed_cli.tools.report import Report
+from contentfeed_cli.tools.sink import RunAborted, Sink
 
 
 def write_lines(sink: Sink, out: TextIO, report: Report) -> int:

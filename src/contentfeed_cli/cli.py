@@ -1,6 +1,6 @@
 """The ``contentfeed`` command: ``serve``, ``keys``, ``publish``, ``import`` and ``export``.
 
-Only argument wiring lives here; the tools are in ``contentfeed.tools``.
+Only argument wiring lives here; the tools are in ``contentfeed_cli.tools``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from contentfeed.tools.sink import Sink
+    from contentfeed_cli.tools.sink import Sink
 
 
 def _table_options(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +141,7 @@ def _keys(args: argparse.Namespace) -> int:
 
 def _sink(args: argparse.Namespace, *, writes: bool) -> Sink:
     from contentfeed.config import ConfigError
-    from contentfeed.tools.sink import ApiSink, TableSink
+    from contentfeed_cli.tools.sink import ApiSink, TableSink
 
     site_url = getattr(args, "site_url", None)
     try:
@@ -161,17 +161,17 @@ def _sink(args: argparse.Namespace, *, writes: bool) -> Sink:
 
 
 def _tool(args: argparse.Namespace) -> int:
-    from contentfeed.tools.report import Report
+    from contentfeed_cli.tools.report import Report
 
     if args.command == "publish":
-        from contentfeed.tools.publish import publish
+        from contentfeed_cli.tools.publish import publish
 
         return publish(args.path, _sink(args, writes=True), Report("publish"))
     if args.command == "import":
-        from contentfeed.tools.importer import run_import
+        from contentfeed_cli.tools.importer import run_import
 
         return run_import(args.source, _sink(args, writes=True), Report("import"))
-    from contentfeed.tools.export import export
+    from contentfeed_cli.tools.export import export
 
     return export(_sink(args, writes=False), args.output, Report("export"))
 
@@ -179,7 +179,7 @@ def _tool(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
-        from contentfeed.local.server import ServeOptions, serve
+        from contentfeed_cli.local.server import ServeOptions, serve
 
         serve(
             ServeOptions(

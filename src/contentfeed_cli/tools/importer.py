@@ -35,9 +35,9 @@ from contentfeed.models.api import (
 )
 from contentfeed.rendering.html import absolute_url, absolutize, text_excerpt
 from contentfeed.text import slugify
-from contentfeed.tools.report import Report
-from contentfeed.tools.sink import OUTPUT_FIELDS, USER_AGENT, ItemFailed, RunAborted, Sink
-from contentfeed.tools.sync import Outcome, sync
+from contentfeed_cli.tools.report import Report
+from contentfeed_cli.tools.sink import OUTPUT_FIELDS, USER_AGENT, ItemFailed, RunAborted, Sink
+from contentfeed_cli.tools.sync import Outcome, sync
 
 IMPORT_NAMESPACE = uuid.UUID("b90328c8-a578-55c4-8dca-eb8aea010cc6")
 """``uuid5(NAMESPACE_URL, "https://contentfeed.dev/import")``. Never change it: imported

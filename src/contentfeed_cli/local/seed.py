@@ -17,7 +17,9 @@ SEED_NAMESPACE = uuid.UUID("6f1c2d4e-8a0b-4c3d-9e5f-0a1b2c3d4e5f")
 
 
 def sample_articles() -> list[dict[str, Any]]:
-    text = resources.files("contentfeed.local").joinpath("seed_articles.json").read_text("utf-8")
+    text = (
+        resources.files("contentfeed_cli.local").joinpath("seed_articles.json").read_text("utf-8")
+    )
     articles: list[dict[str, Any]] = json.loads(text)
     return articles
 

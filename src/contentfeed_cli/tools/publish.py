@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from contentfeed.tools.frontmatter import FrontMatterError, parse, write_id
-from contentfeed.tools.report import Report
-from contentfeed.tools.sink import ItemFailed, RunAborted, Sink
-from contentfeed.tools.sync import sync
+from contentfeed_cli.tools.frontmatter import FrontMatterError, parse, write_id
+from contentfeed_cli.tools.report import Report
+from contentfeed_cli.tools.sink import ItemFailed, RunAborted, Sink
+from contentfeed_cli.tools.sync import sync
 
 
 def markdown_files(path: Path) -> list[Path]:
