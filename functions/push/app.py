@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contentfeed.config import ConfigError, get_settings
+from contentfeed.dal.keys import is_article_pk
 from contentfeed.logic.push import affected_scopes, feed_urls, ping_hub
 
 logger = Logger()
@@ -38,7 +39,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     if not settings.websub_hub_url or record.dynamodb is None:
         return
     keys = record.dynamodb.keys
-    if not str(keys.get("pk", "")).startswith("ARTICLE#"):
+    if not is_article_pk(str(keys.get("pk", ""))):
         return  # feed entries and markers change with their article: its record says it all
     scopes = affected_scopes(record.dynamodb.old_image, record.dynamodb.new_image, now=clock())
     if not scopes:

@@ -411,20 +411,12 @@ def items_for(articles: Sequence[Any]) -> list[dict[str, Any]]:
     Built with contentfeed.dal.items and contentfeed.dal.keys, so the shapes are the store's own.
     """
     from contentfeed.dal import items as mapping
-    from contentfeed.dal import keys
-    from contentfeed.dal.store import scopes_of
+    from contentfeed.dal.keys import scopes_of
 
     result: list[dict[str, Any]] = []
     for article in articles:
         result.append(mapping.article_item(article))
-        result.append(
-            {
-                "pk": keys.slug_pk(article.slug),
-                "sk": keys.SLUG_SK,
-                "type": "slug",
-                "article_id": article.id,
-            }
-        )
+        result.append(mapping.slug_item(article.slug, article.id))
         result.extend(mapping.entry_item(scope, article) for scope in scopes_of(article))
     return result + marker_items(articles)
 
@@ -432,8 +424,8 @@ def items_for(articles: Sequence[Any]) -> list[dict[str, Any]]:
 def marker_items(articles: Sequence[Any]) -> list[dict[str, Any]]:
     """The feed markers after ``articles`` were created one by one (as ``_bump_marker`` leaves
     them: ``updated_at`` of the last write, ``version`` counting the writes)."""
-    from contentfeed.dal import keys
-    from contentfeed.dal.store import scopes_of
+    from contentfeed.dal import items as mapping
+    from contentfeed.dal.keys import scopes_of
     from contentfeed.text import utc_iso
 
     markers: dict[str, tuple[int, datetime]] = {}
@@ -443,8 +435,7 @@ def marker_items(articles: Sequence[Any]) -> list[dict[str, Any]]:
             markers[scope] = (version + 1, max(latest, article.updated_at))
     return [
         {
-            "pk": keys.feed_pk(scope),
-            "sk": keys.MARKER_SK,
+            **mapping.marker_key(scope),
             "updated_at": utc_iso(latest),
             "version": version,
         }

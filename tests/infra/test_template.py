@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from contentfeed.dal import keys as table_keys
 from contentfeed_cli.local.gateway import LambdaContext, build_event
 from contentfeed_cli.local.template import Template
 from tests.conftest import ROOT
@@ -114,6 +115,33 @@ def test_table_design_matches_the_code(template: Template) -> None:
     assert definition["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     (table,) = template.resources_of_type("AWS::DynamoDB::Table").values()
     assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_stream_filter_and_leading_keys_repeat_the_key_layout(template: Template) -> None:
+    # Given the two places the template must spell the table's key layout itself
+    functions = template.resources_of_type("AWS::Serverless::Function")
+    (stream,) = functions["PushFunction"]["Properties"]["Events"].values()
+    (pattern,) = (
+        json.loads(f["Pattern"]) for f in stream["Properties"]["FilterCriteria"]["Filters"]
+    )
+    (authorizer,) = _statements(functions["AuthorizerFunction"])
+    # When they are read
+    (prefix,) = pattern["dynamodb"]["Keys"]["pk"]["S"]
+    leading = authorizer["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
+    # Then they are dal's own constants: the stream filter passes exactly the article items …
+    assert prefix == {"prefix": table_keys.ARTICLE_PREFIX}
+    assert table_keys.is_article_pk(table_keys.article_pk("x"))
+    assert not any(
+        table_keys.is_article_pk(pk)
+        for pk in (
+            table_keys.feed_pk(table_keys.SITE),
+            table_keys.slug_pk("x"),
+            table_keys.idempotency_pk("x"),
+            table_keys.KEYS_PK,
+        )
+    )
+    # … and the authorizer may read the write keys' partition alone.
+    assert leading == [table_keys.KEYS_PK]
 
 
 def test_functions_read_only_configuration_the_settings_model_knows(template: Template) -> None:
@@ -267,7 +295,7 @@ def test_function_permissions_are_least_privilege(template: Template) -> None:
     assert _as_list(authorizer["Action"]) == ["dynamodb:GetItem"]
     assert authorizer["Resource"] == table
     leading = authorizer["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
-    assert leading == ["KEYS"]
+    assert leading == [table_keys.KEYS_PK]
     api_actions = {a for s in _statements(functions["ApiFunction"]) for a in _as_list(s["Action"])}
     assert not {"dynamodb:Scan", "dynamodb:DeleteTable", "dynamodb:UpdateTable"} & api_actions
 

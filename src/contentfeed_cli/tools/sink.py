@@ -18,13 +18,11 @@ from email.message import Message
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit
 
-from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from contentfeed import __version__
 from contentfeed.config import Settings
 from contentfeed.dal import Store
-from contentfeed.dal.items import ARTICLE_TYPE, article_from_item
 from contentfeed.errors import ContentFeedError
 from contentfeed.logic.articles import Preconditions, as_input, replace_article
 from contentfeed.models import Article
@@ -274,30 +272,17 @@ class TableSink:
         return created
 
     def records(self) -> Iterator[dict[str, Any]]:
-        """Every article, drafts and scheduled ones included, in the table's order.
-
-        One ``Scan`` of the whole table, paginated, keeping items of ``type = article``: fine for
-        an offline admin command, never done on a request path. (It belongs in ``Store`` as
-        ``scan_articles``; it lives here until ``dal`` grows it.)
-        """
-        deserializer = TypeDeserializer()
-        pages = self._store.client.get_paginator("scan").paginate(
-            TableName=self._store.table_name,
-            FilterExpression="#type = :article",
-            ExpressionAttributeNames={"#type": "type"},
-            ExpressionAttributeValues={":article": {"S": ARTICLE_TYPE}},
-        )
+        """Every article, drafts and scheduled ones included (``Store.scan_articles``)."""
         try:
-            for page in pages:
-                for raw in page.get("Items", []):
-                    item = {name: deserializer.deserialize(value) for name, value in raw.items()}
-                    article = article_from_item(item)
-                    yield export_record(
-                        article.id,
-                        as_input(article),
-                        created_at=rfc3339(article.created_at),
-                        updated_at=rfc3339(article.updated_at),
-                        version=article.version,
-                    )
+            for article in self._store.scan_articles():
+                yield export_record(
+                    article.id,
+                    as_input(article),
+                    created_at=rfc3339(article.created_at),
+                    updated_at=rfc3339(article.updated_at),
+                    version=article.version,
+                )
+        except ContentFeedError as error:
+            raise RunAborted(f"DynamoDB: {error.detail}") from error
         except (ClientError, BotoCoreError) as error:
             raise RunAborted(f"DynamoDB: {error}") from error

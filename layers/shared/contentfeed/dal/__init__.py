@@ -3,7 +3,8 @@
 from functools import lru_cache
 
 from contentfeed.config import get_settings
-from contentfeed.dal.store import Marker, ScopePage, Store
+from contentfeed.dal.items import Marker
+from contentfeed.dal.store import ScopePage, Store
 
 __all__ = ["Marker", "ScopePage", "Store", "default_store"]
 

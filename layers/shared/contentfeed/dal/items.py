@@ -1,13 +1,16 @@
 """Explicit mapping between domain objects and DynamoDB items (plain Python values).
 
-Items are kept in the document form that ``boto3.dynamodb.types`` (de)serialises; datetimes are
-fixed-width UTC strings so that they sort as text.
+Every item the table holds is built and read here (articles, tombstones, feed entries, feed
+markers, slug claims, write keys, idempotency claims), with its ``type`` attribute; ``store.py``
+only sends them. Items are kept in the document form that ``boto3.dynamodb.types``
+(de)serialises; datetimes are fixed-width UTC strings so that they sort as text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from contentfeed.dal import keys
@@ -19,6 +22,16 @@ Item = dict[str, Any]
 ARTICLE_TYPE = "article"
 TOMBSTONE_TYPE = "tombstone"
 ENTRY_TYPE = "entry"
+SLUG_TYPE = "slug"
+KEY_TYPE = "key"
+IDEMPOTENCY_TYPE = "idempotency"
+
+DUE_PREFIX = "due_"
+"""Marker attribute ``due_{id}``: the publication time of a scheduled article."""
+DELETED_PREFIX = "del_"
+"""Marker attribute ``del_{id}``: ``"{deleted_at}"`` or ``"{deleted_at} {guid}"``."""
+TOMBSTONE_RETENTION = timedelta(days=30)
+MAX_TOMBSTONES_PER_FEED = 50
 
 
 def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,10 +63,13 @@ def article_attributes(article: Article) -> Item:
     )
 
 
+def article_key(article_id: str) -> Item:
+    return {"pk": keys.article_pk(article_id), "sk": keys.ARTICLE_SK}
+
+
 def article_item(article: Article) -> Item:
     return {
-        "pk": keys.article_pk(article.id),
-        "sk": keys.ARTICLE_SK,
+        **article_key(article.id),
         "type": ARTICLE_TYPE,
         **article_attributes(article),
     }
@@ -71,8 +87,7 @@ def entry_item(scope: str, article: Article) -> Item:
 def tombstone_item(tombstone: Tombstone) -> Item:
     return _drop_none(
         {
-            "pk": keys.article_pk(tombstone.id),
-            "sk": keys.ARTICLE_SK,
+            **article_key(tombstone.id),
             "type": TOMBSTONE_TYPE,
             "id": tombstone.id,
             "version": tombstone.version,
@@ -119,6 +134,23 @@ def article_from_item(item: Mapping[str, Any]) -> Article:
     )
 
 
+def is_article_item(item: Mapping[str, Any]) -> bool:
+    """An article (not a tombstone, an entry, a marker, a claim or a key)."""
+    return item.get("type") == ARTICLE_TYPE
+
+
+def article_filter() -> tuple[str, dict[str, str], dict[str, Any]]:
+    """A filter expression keeping article items only: (expression, names, plain values)."""
+    return "#type = :article", {"#type": "type"}, {":article": ARTICLE_TYPE}
+
+
+def record_from_image(image: Mapping[str, Any] | None) -> Article | Tombstone | None:
+    """The article or tombstone a stream image holds; None for any other item (or no image)."""
+    if not image or image.get("type") not in (ARTICLE_TYPE, TOMBSTONE_TYPE):
+        return None
+    return record_from_item(image)
+
+
 def record_from_item(item: Mapping[str, Any]) -> Article | Tombstone:
     if item.get("type") == TOMBSTONE_TYPE:
         return Tombstone(
@@ -128,3 +160,176 @@ def record_from_item(item: Mapping[str, Any]) -> Article | Tombstone:
             guid=item.get("guid"),
         )
     return article_from_item(item)
+
+
+# --------------------------------------------------------------------- slugs
+
+
+def slug_key(slug: str) -> Item:
+    return {"pk": keys.slug_pk(slug), "sk": keys.SLUG_SK}
+
+
+def slug_item(slug: str, article_id: str) -> Item:
+    """The claim that makes a slug unique: it names the article that holds it."""
+    return {**slug_key(slug), "type": SLUG_TYPE, "article_id": article_id}
+
+
+# ------------------------------------------------------------ feed markers
+
+
+def marker_key(scope: str) -> Item:
+    return {"pk": keys.feed_pk(scope), "sk": keys.MARKER_SK}
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A feed's version marker: bumped by every write that changes the feed.
+
+    ``scheduled`` maps the ids of articles waiting for their publication time to that time, so a
+    reader can tell, without a write having happened, that one of them has become due.
+    ``deleted`` maps ids of recently deleted articles to their deletion time (Atom tombstones);
+    ``deleted_guids`` keeps the feed id of those that had one of their own (imported articles).
+    """
+
+    scope: str
+    version: int
+    updated_at: datetime
+    scheduled: Mapping[str, datetime] = field(default_factory=dict)
+    deleted: Mapping[str, datetime] = field(default_factory=dict)
+    deleted_guids: Mapping[str, str] = field(default_factory=dict)
+
+    def latest_due(self, now: datetime) -> datetime | None:
+        """The publication time of the newest scheduled article that is due by ``now``."""
+        due = [moment for moment in self.scheduled.values() if moment <= now]
+        return max(due) if due else None
+
+    def last_modified(self, now: datetime) -> datetime:
+        due = self.latest_due(now)
+        return self.updated_at if due is None or due < self.updated_at else due
+
+
+def is_marker_item(item: Mapping[str, Any]) -> bool:
+    return bool(item.get("sk") == keys.MARKER_SK)
+
+
+def marker_from_item(scope: str, item: Mapping[str, Any]) -> Marker:
+    return Marker(
+        scope=scope,
+        version=int(item["version"]),
+        updated_at=parse_utc_iso(item["updated_at"]),
+        scheduled={
+            name.removeprefix(DUE_PREFIX): parse_utc_iso(value)
+            for name, value in item.items()
+            if name.startswith(DUE_PREFIX)
+        },
+        deleted={
+            name.removeprefix(DELETED_PREFIX): parse_utc_iso(value.split(" ", 1)[0])
+            for name, value in item.items()
+            if name.startswith(DELETED_PREFIX)
+        },
+        deleted_guids={
+            name.removeprefix(DELETED_PREFIX): value.split(" ", 1)[1]
+            for name, value in item.items()
+            if name.startswith(DELETED_PREFIX) and " " in value
+        },
+    )
+
+
+def due_attribute(article_id: str) -> str:
+    return DUE_PREFIX + article_id
+
+
+def deleted_attribute(article_id: str) -> str:
+    return DELETED_PREFIX + article_id
+
+
+def deleted_value(deleted_at: datetime, guid: str | None) -> str:
+    """ "time" or "time guid": a guid is an IRI, which holds no space."""
+    return utc_iso(deleted_at) + (f" {guid}" if guid else "")
+
+
+def stale_attributes(marker: Marker | None, *, now: datetime, keep: set[str]) -> list[str]:
+    """Marker attributes a write may drop: schedules that came due, tombstones past retention."""
+    if marker is None:
+        return []
+    stale = [
+        due_attribute(article_id)
+        for article_id, moment in marker.scheduled.items()
+        if moment <= now
+    ]
+    recent = sorted(marker.deleted.items(), key=lambda pair: pair[1], reverse=True)
+    for rank, (article_id, moment) in enumerate(recent):
+        if rank >= MAX_TOMBSTONES_PER_FEED or now - moment > TOMBSTONE_RETENTION:
+            stale.append(deleted_attribute(article_id))
+    return [name for name in stale if name not in keep]
+
+
+# ------------------------------------------------------------- write keys
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    key_hash: str
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+def key_key(key_hash: str) -> Item:
+    return {"pk": keys.KEYS_PK, "sk": key_hash}
+
+
+def key_item(record: KeyRecord) -> Item:
+    return _drop_none(
+        {
+            **key_key(record.key_hash),
+            "type": KEY_TYPE,
+            "name": record.name,
+            "prefix": record.prefix,
+            "created_at": utc_iso(record.created_at),
+            "revoked_at": None if record.revoked_at is None else utc_iso(record.revoked_at),
+        }
+    )
+
+
+def key_from_item(item: Mapping[str, Any]) -> KeyRecord:
+    revoked = item.get("revoked_at")
+    return KeyRecord(
+        key_hash=item["sk"],
+        name=item["name"],
+        prefix=item["prefix"],
+        created_at=parse_utc_iso(item["created_at"]),
+        revoked_at=None if revoked is None else parse_utc_iso(revoked),
+    )
+
+
+# ------------------------------------------------------- idempotency claims
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyClaim:
+    """An ``Idempotency-Key`` taken by a create, stored with a digest of the request."""
+
+    key_hash: str
+    request_hash: str
+    expires_at: datetime
+
+
+def claim_key(key_hash: str) -> Item:
+    return {"pk": keys.idempotency_pk(key_hash), "sk": keys.IDEMPOTENCY_SK}
+
+
+def claim_item(claim: IdempotencyClaim, article_id: str) -> Item:
+    return {
+        **claim_key(claim.key_hash),
+        "type": IDEMPOTENCY_TYPE,
+        "article_id": article_id,
+        "request_hash": claim.request_hash,
+        "expires_at": int(claim.expires_at.timestamp()),
+    }
+
+
+def claim_from_item(item: Mapping[str, Any]) -> tuple[str, str]:
+    """(article id, request hash) of a taken idempotency key."""
+    return str(item["article_id"]), str(item["request_hash"])

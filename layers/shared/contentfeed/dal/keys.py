@@ -12,14 +12,26 @@ idempotency claim      ``IDEMPOTENCY#{sha256}``          ``I`` (expires through 
 =====================  ================================  ==========================================
 
 A scope is ``site``, ``tag:{tag slug}`` or ``author:{author slug}``.
+
+Nothing outside ``contentfeed.dal`` spells a key prefix or a sort-key format: it calls these
+functions. ``template.yaml`` must repeat two of them (the push function's stream filter on
+:data:`ARTICLE_PREFIX`, the authorizer's ``LeadingKeys`` on :data:`KEYS_PK`); a test compares them.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from contentfeed.text import utc_iso
 
+if TYPE_CHECKING:
+    from contentfeed.models import Article
+
+ARTICLE_PREFIX = "ARTICLE#"
+SLUG_PREFIX = "SLUG#"
+FEED_PREFIX = "FEED#"
+IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
 ARTICLE_SK = "A"
 SLUG_SK = "S"
 MARKER_SK = "P~"
@@ -28,34 +40,65 @@ KEYS_PK = "KEYS"
 IDEMPOTENCY_SK = "I"
 
 SITE = "site"
+TAG_SCOPE_PREFIX = "tag:"
+AUTHOR_SCOPE_PREFIX = "author:"
 
 
 def article_pk(article_id: str) -> str:
-    return f"ARTICLE#{article_id}"
+    return f"{ARTICLE_PREFIX}{article_id}"
+
+
+def is_article_pk(pk: str) -> bool:
+    """The key of an article or its tombstone (not an entry, a marker, a claim or a key)."""
+    return pk.startswith(ARTICLE_PREFIX)
 
 
 def slug_pk(slug: str) -> str:
-    return f"SLUG#{slug}"
+    return f"{SLUG_PREFIX}{slug}"
 
 
 def idempotency_pk(key_hash: str) -> str:
-    return f"IDEMPOTENCY#{key_hash}"
+    return f"{IDEMPOTENCY_PREFIX}{key_hash}"
 
 
 def feed_pk(scope: str) -> str:
-    return f"FEED#{scope}"
+    return f"{FEED_PREFIX}{scope}"
 
 
 def tag_scope(tag_slug: str) -> str:
-    return f"tag:{tag_slug}"
+    return f"{TAG_SCOPE_PREFIX}{tag_slug}"
 
 
 def author_scope(author_slug: str) -> str:
-    return f"author:{author_slug}"
+    return f"{AUTHOR_SCOPE_PREFIX}{author_slug}"
+
+
+def split_scope(scope: str) -> tuple[str, str] | None:
+    """``("site", "")``, ``("tag", slug)`` or ``("author", slug)``; None for no known scope."""
+    if scope == SITE:
+        return SITE, ""
+    for kind, prefix in (("tag", TAG_SCOPE_PREFIX), ("author", AUTHOR_SCOPE_PREFIX)):
+        if scope.startswith(prefix):
+            return kind, scope.removeprefix(prefix)
+    return None
+
+
+def scopes_of(article: Article) -> tuple[str, ...]:
+    """Every feed an article appears in: the site, each of its tags, each of its authors."""
+    return (
+        SITE,
+        *(tag_scope(slug) for slug in article.tag_slugs),
+        *(author_scope(slug) for slug in article.author_slugs),
+    )
 
 
 def entry_sk(published_at: datetime, article_id: str) -> str:
-    return f"{ENTRY_PREFIX}{utc_iso(published_at)}#{article_id}"
+    return stored_entry_sk(utc_iso(published_at), article_id)
+
+
+def stored_entry_sk(published_at: str, article_id: str) -> str:
+    """An entry's sort key from a position as stored (a paging cursor's time and id)."""
+    return f"{ENTRY_PREFIX}{published_at}#{article_id}"
 
 
 def entries_upper_bound(now: datetime) -> str:

@@ -12,8 +12,8 @@ import random
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -21,9 +21,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from contentfeed.dal import items as mapping
 from contentfeed.dal import keys
+from contentfeed.dal.items import IdempotencyClaim, KeyRecord, Marker
 from contentfeed.errors import Conflict, PreconditionFailed, StorageUnavailable
 from contentfeed.models import Article, Status, Tombstone
-from contentfeed.text import parse_utc_iso, utc_iso
+from contentfeed.text import utc_iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -32,10 +33,6 @@ if TYPE_CHECKING:
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
-DUE_PREFIX = "due_"
-DELETED_PREFIX = "del_"
-TOMBSTONE_RETENTION = timedelta(days=30)
-MAX_TOMBSTONES_PER_FEED = 50
 TRANSACTION_ATTEMPTS = 4
 PENDING_LOOKAHEAD = 2
 """Extra entries the first ``Query`` of a feed's first page reads, so that this many scheduled
@@ -51,56 +48,6 @@ def _from_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Marker:
-    """A feed's version marker: bumped by every write that changes the feed.
-
-    ``scheduled`` maps the ids of articles waiting for their publication time to that time, so a
-    reader can tell, without a write having happened, that one of them has become due.
-    ``deleted`` maps ids of recently deleted articles to their deletion time (Atom tombstones);
-    ``deleted_guids`` keeps the feed id of those that had one of their own (imported articles).
-    """
-
-    scope: str
-    version: int
-    updated_at: datetime
-    scheduled: Mapping[str, datetime] = field(default_factory=dict)
-    deleted: Mapping[str, datetime] = field(default_factory=dict)
-    deleted_guids: Mapping[str, str] = field(default_factory=dict)
-
-    def latest_due(self, now: datetime) -> datetime | None:
-        """The publication time of the newest scheduled article that is due by ``now``."""
-        due = [moment for moment in self.scheduled.values() if moment <= now]
-        return max(due) if due else None
-
-    def last_modified(self, now: datetime) -> datetime:
-        due = self.latest_due(now)
-        return self.updated_at if due is None or due < self.updated_at else due
-
-
-def _marker_from_item(scope: str, item: Mapping[str, Any]) -> Marker:
-    return Marker(
-        scope=scope,
-        version=int(item["version"]),
-        updated_at=parse_utc_iso(item["updated_at"]),
-        scheduled={
-            name.removeprefix(DUE_PREFIX): parse_utc_iso(value)
-            for name, value in item.items()
-            if name.startswith(DUE_PREFIX)
-        },
-        deleted={
-            name.removeprefix(DELETED_PREFIX): parse_utc_iso(value.split(" ", 1)[0])
-            for name, value in item.items()
-            if name.startswith(DELETED_PREFIX)
-        },
-        deleted_guids={
-            name.removeprefix(DELETED_PREFIX): value.split(" ", 1)[1]
-            for name, value in item.items()
-            if name.startswith(DELETED_PREFIX) and " " in value
-        },
-    )
-
-
-@dataclass(frozen=True, slots=True)
 class ScopePage:
     """Due entries of one feed scope, newest first, and where the next page starts."""
 
@@ -110,26 +57,8 @@ class ScopePage:
     marker: Marker | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class IdempotencyClaim:
-    """An ``Idempotency-Key`` taken by a create, stored with a digest of the request."""
-
-    key_hash: str
-    request_hash: str
-    expires_at: datetime
-
-
 class IdempotencyKeyTaken(Exception):
     """The claim's key was already taken by an earlier request (nothing was written)."""
-
-
-@dataclass(frozen=True, slots=True)
-class KeyRecord:
-    key_hash: str
-    name: str
-    prefix: str
-    created_at: datetime
-    revoked_at: datetime | None = None
 
 
 _UNAVAILABLE_CODES = frozenset(
@@ -199,7 +128,7 @@ class Store:
         with _storage_errors():
             answer = self.client.get_item(
                 TableName=self.table_name,
-                Key=_to_dynamo({"pk": keys.article_pk(article_id), "sk": keys.ARTICLE_SK}),
+                Key=_to_dynamo(mapping.article_key(article_id)),
                 ConsistentRead=consistent,
             )
         item = answer.get("Item")
@@ -209,7 +138,7 @@ class Store:
         with _storage_errors():
             answer = self.client.get_item(
                 TableName=self.table_name,
-                Key=_to_dynamo({"pk": keys.slug_pk(slug), "sk": keys.SLUG_SK}),
+                Key=_to_dynamo(mapping.slug_key(slug)),
                 ProjectionExpression="article_id",
             )
         item = answer.get("Item")
@@ -241,7 +170,7 @@ class Store:
             start_key = None
         else:
             upper = keys.entries_upper_bound(now)
-            start_key = {"pk": pk, "sk": f"{keys.ENTRY_PREFIX}{after[0]}#{after[1]}"}
+            start_key = {"pk": pk, "sk": keys.stored_entry_sk(*after)}
             with_marker = False
         wanted = limit + 1  # one look-ahead entry tells whether a next page exists
         marker: Marker | None = None
@@ -264,8 +193,8 @@ class Store:
                 answer = self.client.query(**request)
             for raw in answer.get("Items", []):
                 item = _from_dynamo(raw)
-                if item["sk"] == keys.MARKER_SK:
-                    marker = _marker_from_item(scope, item)
+                if mapping.is_marker_item(item):
+                    marker = mapping.marker_from_item(scope, item)
                     continue
                 article = mapping.article_from_item(item)
                 if article.published_at > now:
@@ -290,18 +219,16 @@ class Store:
         with _storage_errors():
             answer = self.client.get_item(
                 TableName=self.table_name,
-                Key=_to_dynamo({"pk": keys.feed_pk(scope), "sk": keys.MARKER_SK}),
+                Key=_to_dynamo(mapping.marker_key(scope)),
             )
         item = answer.get("Item")
-        return None if item is None else _marker_from_item(scope, _from_dynamo(item))
+        return None if item is None else mapping.marker_from_item(scope, _from_dynamo(item))
 
     def _get_markers(self, scopes: Iterable[str]) -> dict[str, Marker]:
         wanted = sorted(set(scopes))
         if not wanted:
             return {}
-        request_keys = [
-            _to_dynamo({"pk": keys.feed_pk(scope), "sk": keys.MARKER_SK}) for scope in wanted
-        ]
+        request_keys = [_to_dynamo(mapping.marker_key(scope)) for scope in wanted]
         found: dict[str, Marker] = {}
         pending: dict[str, Any] = {self.table_name: {"Keys": request_keys, "ConsistentRead": True}}
         by_pk = {keys.feed_pk(scope): scope for scope in wanted}
@@ -311,7 +238,7 @@ class Store:
             for raw in answer.get("Responses", {}).get(self.table_name, []):
                 item = _from_dynamo(raw)
                 scope = by_pk[item["pk"]]
-                found[scope] = _marker_from_item(scope, item)
+                found[scope] = mapping.marker_from_item(scope, item)
             pending = dict(answer.get("UnprocessedKeys") or {})
         return found
 
@@ -349,18 +276,10 @@ class Store:
     def _put_claim(
         self, claim: IdempotencyClaim, article_id: str, *, now: datetime
     ) -> TransactWriteItemTypeDef:
-        item = {
-            "pk": keys.idempotency_pk(claim.key_hash),
-            "sk": keys.IDEMPOTENCY_SK,
-            "type": "idempotency",
-            "article_id": article_id,
-            "request_hash": claim.request_hash,
-            "expires_at": int(claim.expires_at.timestamp()),
-        }
         return {
             "Put": {
                 "TableName": self.table_name,
-                "Item": _to_dynamo(item),
+                "Item": _to_dynamo(mapping.claim_item(claim, article_id)),
                 # TTL deletes lazily: a claim past its expiry counts as free.
                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
                 "ExpressionAttributeValues": _to_dynamo({":now": int(now.timestamp())}),
@@ -372,14 +291,11 @@ class Store:
         with _storage_errors():
             answer = self.client.get_item(
                 TableName=self.table_name,
-                Key=_to_dynamo({"pk": keys.idempotency_pk(key_hash), "sk": keys.IDEMPOTENCY_SK}),
+                Key=_to_dynamo(mapping.claim_key(key_hash)),
                 ConsistentRead=True,
             )
         item = answer.get("Item")
-        if item is None:
-            return None
-        values = _from_dynamo(item)
-        return str(values["article_id"]), str(values["request_hash"])
+        return None if item is None else mapping.claim_from_item(_from_dynamo(item))
 
     def delete(self, article: Article, tombstone: Tombstone, *, now: datetime) -> None:
         """Replace the article by its tombstone, free its slug, drop it from every feed."""
@@ -421,14 +337,7 @@ class Store:
         return {
             "Put": {
                 "TableName": self.table_name,
-                "Item": _to_dynamo(
-                    {
-                        "pk": keys.slug_pk(slug),
-                        "sk": keys.SLUG_SK,
-                        "type": "slug",
-                        "article_id": article_id,
-                    }
-                ),
+                "Item": _to_dynamo(mapping.slug_item(slug, article_id)),
                 "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
                 "ExpressionAttributeValues": _to_dynamo({":id": article_id}),
             }
@@ -438,7 +347,7 @@ class Store:
         return {
             "Delete": {
                 "TableName": self.table_name,
-                "Key": _to_dynamo({"pk": keys.slug_pk(slug), "sk": keys.SLUG_SK}),
+                "Key": _to_dynamo(mapping.slug_key(slug)),
                 "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
                 "ExpressionAttributeValues": _to_dynamo({":id": article_id}),
             }
@@ -454,8 +363,12 @@ class Store:
         guid: str | None = None,
     ) -> list[TransactWriteItemTypeDef]:
         """Entry puts/deletes and one marker update for every feed the change touches."""
-        old_scopes = scopes_of(old) if old is not None and old.status is Status.PUBLISHED else ()
-        new_scopes = scopes_of(new) if new is not None and new.status is Status.PUBLISHED else ()
+        old_scopes = (
+            keys.scopes_of(old) if old is not None and old.status is Status.PUBLISHED else ()
+        )
+        new_scopes = (
+            keys.scopes_of(new) if new is not None and new.status is Status.PUBLISHED else ()
+        )
         touched = sorted(set(old_scopes) | set(new_scopes))
 
         def seen(article: Article | None, scope: str, scopes: Sequence[str]) -> bool:
@@ -536,23 +449,22 @@ class Store:
                 "#updated = if_not_exists(#updated, :now)",
             ]
         removes: list[str] = []
-        due_name = DUE_PREFIX + article_id
+        due_name = mapping.due_attribute(article_id)
         names["#due"] = due_name
         if scheduled_for is not None:
             sets.append("#due = :due")
             values[":due"] = utc_iso(scheduled_for)
         else:
             removes.append("#due")
-        names["#deleted"] = DELETED_PREFIX + article_id
+        names["#deleted"] = mapping.deleted_attribute(article_id)
         if deleted_at is not None:
             sets.append("#deleted = :deleted")
-            # "time" or "time guid": a guid is an IRI, which holds no space.
-            values[":deleted"] = utc_iso(deleted_at) + (f" {guid}" if guid else "")
+            values[":deleted"] = mapping.deleted_value(deleted_at, guid)
         else:
             removes.append("#deleted")  # written again under the same id: no longer a tombstone
-        own = {due_name, DELETED_PREFIX + article_id}
+        own = {due_name, mapping.deleted_attribute(article_id)}
         # Pruning a schedule that came due changes the validators, so it rides only on a bump.
-        stale_names = _stale_attributes(current, now=now, keep=own) if visible else []
+        stale_names = mapping.stale_attributes(current, now=now, keep=own) if visible else []
         for index, stale in enumerate(stale_names):
             names[f"#stale{index}"] = stale
             removes.append(f"#stale{index}")
@@ -562,7 +474,7 @@ class Store:
         return {
             "Update": {
                 "TableName": self.table_name,
-                "Key": _to_dynamo({"pk": keys.feed_pk(scope), "sk": keys.MARKER_SK}),
+                "Key": _to_dynamo(mapping.marker_key(scope)),
                 "UpdateExpression": expression,
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": _to_dynamo(values),
@@ -608,21 +520,36 @@ class Store:
                 with _storage_errors():
                     raise
 
+    def scan_articles(self) -> Iterator[Article]:
+        """Every article, drafts and scheduled ones included, in the table's order.
+
+        One paginated ``Scan`` of the whole table keeping article items: for offline admin
+        commands (``contentfeed export``), never on a request path.
+        """
+        expression, names, values = mapping.article_filter()
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "FilterExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": _to_dynamo(values),
+        }
+        while True:
+            with _storage_errors():
+                answer = self.client.scan(**request)
+            for raw in answer.get("Items", []):
+                yield mapping.article_from_item(_from_dynamo(raw))
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                return
+            request["ExclusiveStartKey"] = start
+
     # --------------------------------------------------------------- write keys
 
     def put_key(self, record: KeyRecord) -> None:
-        item = {
-            "pk": keys.KEYS_PK,
-            "sk": record.key_hash,
-            "type": "key",
-            "name": record.name,
-            "prefix": record.prefix,
-            "created_at": utc_iso(record.created_at),
-        }
         with _storage_errors():
             self.client.put_item(
                 TableName=self.table_name,
-                Item=_to_dynamo(item),
+                Item=_to_dynamo(mapping.key_item(record)),
                 ConditionExpression="attribute_not_exists(pk)",
             )
 
@@ -631,10 +558,10 @@ class Store:
         with _storage_errors():
             answer = self.client.get_item(
                 TableName=self.table_name,
-                Key=_to_dynamo({"pk": keys.KEYS_PK, "sk": key_hash}),
+                Key=_to_dynamo(mapping.key_key(key_hash)),
             )
         item = answer.get("Item")
-        return None if item is None else _key_from_item(_from_dynamo(item))
+        return None if item is None else mapping.key_from_item(_from_dynamo(item))
 
     def list_keys(self) -> list[KeyRecord]:
         records: list[KeyRecord] = []
@@ -649,7 +576,9 @@ class Store:
                 request["ExclusiveStartKey"] = start
             with _storage_errors():
                 answer = self.client.query(**request)
-            records.extend(_key_from_item(_from_dynamo(raw)) for raw in answer.get("Items", []))
+            records.extend(
+                mapping.key_from_item(_from_dynamo(raw)) for raw in answer.get("Items", [])
+            )
             start = answer.get("LastEvaluatedKey")
             if not start:
                 return records
@@ -660,7 +589,7 @@ class Store:
             with _storage_errors():
                 self.client.update_item(
                     TableName=self.table_name,
-                    Key=_to_dynamo({"pk": keys.KEYS_PK, "sk": key_hash}),
+                    Key=_to_dynamo(mapping.key_key(key_hash)),
                     UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
                     ConditionExpression="attribute_exists(pk)",
                     ExpressionAttributeValues=_to_dynamo({":now": utc_iso(now)}),
@@ -670,37 +599,3 @@ class Store:
                 return False
             raise
         return True
-
-
-def _key_from_item(item: Mapping[str, Any]) -> KeyRecord:
-    revoked = item.get("revoked_at")
-    return KeyRecord(
-        key_hash=item["sk"],
-        name=item["name"],
-        prefix=item["prefix"],
-        created_at=parse_utc_iso(item["created_at"]),
-        revoked_at=None if revoked is None else parse_utc_iso(revoked),
-    )
-
-
-def scopes_of(article: Article) -> tuple[str, ...]:
-    """Every feed an article appears in: the site, each of its tags, each of its authors."""
-    return (
-        keys.SITE,
-        *(keys.tag_scope(slug) for slug in article.tag_slugs),
-        *(keys.author_scope(slug) for slug in article.author_slugs),
-    )
-
-
-def _stale_attributes(marker: Marker | None, *, now: datetime, keep: set[str]) -> list[str]:
-    """Marker attributes a write may drop: schedules that came due, tombstones past retention."""
-    if marker is None:
-        return []
-    stale = [
-        DUE_PREFIX + article_id for article_id, moment in marker.scheduled.items() if moment <= now
-    ]
-    recent = sorted(marker.deleted.items(), key=lambda pair: pair[1], reverse=True)
-    for rank, (article_id, moment) in enumerate(recent):
-        if rank >= MAX_TOMBSTONES_PER_FEED or now - moment > TOMBSTONE_RETENTION:
-            stale.append(DELETED_PREFIX + article_id)
-    return [name for name in stale if name not in keep]

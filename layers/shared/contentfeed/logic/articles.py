@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from contentfeed.config import Settings
 from contentfeed.dal import ScopePage, Store
 from contentfeed.dal import keys as table_keys
-from contentfeed.dal.store import IdempotencyClaim, IdempotencyKeyTaken
+from contentfeed.dal.items import IdempotencyClaim
+from contentfeed.dal.store import IdempotencyKeyTaken
 from contentfeed.errors import (
     BadRequest,
     Conflict,

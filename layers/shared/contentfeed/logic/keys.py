@@ -11,7 +11,8 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from contentfeed.dal.store import KeyRecord, Store
+from contentfeed.dal.items import KeyRecord
+from contentfeed.dal.store import Store
 
 KEY_PREFIX = "cf_"
 

@@ -17,8 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from contentfeed.dal import keys as table_keys
-from contentfeed.dal.items import ARTICLE_TYPE, TOMBSTONE_TYPE, record_from_item
-from contentfeed.dal.store import scopes_of
+from contentfeed.dal.items import record_from_image
 from contentfeed.logic.feeds import FILE_NAMES
 from contentfeed.models import Article, Status
 
@@ -34,12 +33,10 @@ class HubUnavailable(Exception):
 
 def _visible_scopes(image: Mapping[str, Any] | None) -> set[str]:
     """The feeds a stored version of an article appears in (or will, once due)."""
-    if not image or image.get("type") not in (ARTICLE_TYPE, TOMBSTONE_TYPE):
-        return set()
-    record = record_from_item(image)
+    record = record_from_image(image)
     if not isinstance(record, Article) or record.status is not Status.PUBLISHED:
         return set()
-    return set(scopes_of(record))
+    return set(table_keys.scopes_of(record))
 
 
 def affected_scopes(
@@ -60,9 +57,8 @@ def affected_scopes(
 def _still_pending(image: Mapping[str, Any] | None, now: datetime) -> bool:
     if not image:
         return True  # nothing before (a create) is not visible either
-    if image.get("type") != ARTICLE_TYPE:
-        return False  # a tombstone: the article just left its feeds
-    record = record_from_item(image)
+    record = record_from_image(image)
+    # A tombstone (the article just left its feeds) is not pending.
     return isinstance(record, Article) and (
         record.status is not Status.PUBLISHED or record.published_at > now
     )
@@ -72,13 +68,11 @@ def feed_urls(base: str, scopes: Iterable[str]) -> list[str]:
     """Every feed URL of these scopes, in all three formats, sorted."""
     urls: list[str] = []
     for scope in scopes:
-        folder = ""
-        if scope.startswith("tag:"):
-            folder = f"/tags/{urllib.parse.quote(scope.removeprefix('tag:'))}"
-        elif scope.startswith("author:"):
-            folder = f"/authors/{urllib.parse.quote(scope.removeprefix('author:'))}"
-        elif scope != table_keys.SITE:
+        parts = table_keys.split_scope(scope)
+        if parts is None:
             continue
+        kind, slug = parts
+        folder = "" if kind == table_keys.SITE else f"/{kind}s/{urllib.parse.quote(slug)}"
         urls.extend(f"{base}{folder}/{name}" for name in FILE_NAMES.values())
     return sorted(urls)
 
