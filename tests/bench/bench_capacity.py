@@ -48,6 +48,85 @@ CLIENTS = [  # (share, sends If-None-Match, sends If-Modified-Since)
     (0.10, False, False),
 ]
 
+# What each kind of client sends as Accept, and its share of the polls. The strings come from the
+# clients' own source or documentation (cited per row); the shares are this model's assumption.
+# Feedly and Inoreader publish their fetchers' User-Agent (feedly.com/fetcher.html,
+# inoreader.com/feed-fetcher) but not their Accept: each is modelled as a string of its own that
+# the origin answers with the feed (None below).
+READER_ACCEPTS: list[tuple[float, str, str | None, str]] = [  # (share, client, Accept, source)
+    (
+        0.18,
+        "newsboat",
+        "*/*",
+        "newsboat 2.21.0 (Debian) observed against a local server: it sets no Accept, so libcurl "
+        "sends its default",
+    ),
+    (
+        0.14,
+        "feedparser",
+        "application/atom+xml,application/rdf+xml,application/rss+xml,application/x-netcdf,"
+        "application/xml;q=0.9,text/xml;q=0.2,*/*;q=0.1",
+        "kurtmckee/feedparser, feedparser/http.py, ACCEPT_HEADER",
+    ),
+    (0.14, "Feedly", None, "not published (feedly.com/fetcher.html documents the User-Agent)"),
+    (
+        0.08,
+        "Inoreader",
+        None,
+        "not published (inoreader.com/feed-fetcher documents the User-Agent)",
+    ),
+    (
+        0.12,
+        "NetNewsWire",
+        "*/*",
+        "Ranchero-Software/NetNewsWire, Modules/RSWeb/Sources/RSWeb/DownloadSession.swift: sets no "
+        "Accept, so URLSession sends its default",
+    ),
+    (
+        0.10,
+        "Miniflux",
+        "application/xml, application/atom+xml, application/rss+xml, application/rdf+xml, "
+        "application/feed+json, text/html, */*;q=0.9",
+        "miniflux/v2, internal/reader/fetcher/request_builder.go, defaultAcceptHeader",
+    ),
+    (
+        0.10,
+        "FreshRSS",
+        "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
+        "application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.7, unknown/unknown;q=0.1, "
+        "application/unknown;q=0.1, */*;q=0.1",
+        "SimplePie's feed Accept (simplepie/simplepie, SimplePie.php), which FreshRSS fetches "
+        "with (FreshRSS/FreshRSS bundles it in lib/simplepie)",
+    ),
+    (
+        0.06,
+        "Thunderbird",
+        "application/atom+xml,application/rss+xml;q=0.9,application/rdf+xml;q=0.8,"
+        "application/xml;q=0.7,text/xml;q=0.7,*/*;q=0.1",
+        "mozilla/releases-comm-central, mailnews/extensions/newsblog/FeedUtils.sys.mjs, "
+        "REQUEST_ACCEPT",
+    ),
+    (
+        0.04,
+        "Chrome",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+        "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
+        "Chromium 150 (Debian) observed opening a feed URL; MDN, List of default Accept values",
+    ),
+    (
+        0.02,
+        "Firefox",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+        "MDN, List of default Accept values (Firefox 92 and later)",
+    ),
+    (
+        0.02,
+        "Safari",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "MDN, List of default Accept values (Safari)",
+    ),
+]
+
 
 @dataclass
 class Reader:
@@ -269,6 +348,7 @@ PRICES = {
     "lambda_request": 0.20 / 1e6,
     "ddb_rru": 0.125 / 1e6,
     "cf_request": 0.0100 / 10_000,  # HTTPS, US/Europe
+    "cf_function": 0.10 / 1e6,  # the viewer-request function that normalises Accept
     "cf_gb_tiers": [(10_240, 0.085), (40_960, 0.080), (102_400, 0.060), (math.inf, 0.040)],
     "dto_gb_tiers": [(10_240, 0.09), (40_960, 0.085), (102_400, 0.07), (math.inf, 0.05)],
 }
@@ -356,15 +436,40 @@ def _urls() -> list[float]:
     return shares
 
 
-def origin_rate(per_second: float, inputs: ModelInputs, caches: int) -> float:
-    """Requests/s reaching the origin behind CloudFront: each feed URL in each of ``caches``
-    caches is a TTL cache (max-age) with Poisson arrivals, which misses λ/(1+λT) times a second.
-    A miss is a conditional revalidation (or a fetch after a change)."""
+UNPUBLISHED = "(not published: {client})"
+
+
+def cache_keys(*, normalised: bool) -> dict[str, float]:
+    """The ``Accept`` part of the cache key and its share of a feed URL's polls: the raw header,
+    one entry per distinct string (what a cache policy keyed on Accept alone stores), or what the
+    edge function leaves of it (``text/html`` or ``*/*``, by the origin's rule, which
+    tests/unit/test_edge_accept.py proves the function applies). A client whose string is not
+    published is a key of its own, and a feed reader: the origin answers it with the feed."""
+    from contentfeed.http.negotiation import prefers_html
+
+    keys: dict[str, float] = {}
+    for share, client, accept, _ in READER_ACCEPTS:
+        if normalised:
+            key = "text/html" if prefers_html(accept) else "*/*"
+        else:
+            key = accept if accept is not None else UNPUBLISHED.format(client=client)
+        keys[key] = keys.get(key, 0.0) + share
+    return keys
+
+
+def origin_rate(
+    per_second: float, inputs: ModelInputs, caches: int, keys: dict[str, float] | None = None
+) -> float:
+    """Requests/s reaching the origin behind CloudFront: each feed URL, ``Accept`` key and cache
+    (one of ``caches``) is a TTL cache (max-age) with Poisson arrivals, which misses λ/(1+λT)
+    times a second. A miss is a conditional revalidation (or a fetch after a change)."""
     ttl = inputs.max_age_s
+    shares = list((keys if keys is not None else cache_keys(normalised=True)).values())
     total = 0.0
     for share in _urls():
-        rate = per_second * share / caches
-        total += caches * rate / (1 + rate * ttl)
+        for key_share in shares:
+            rate = per_second * share * key_share / caches
+            total += caches * rate / (1 + rate * ttl)
     return total
 
 
@@ -388,10 +493,14 @@ def model(inputs: ModelInputs) -> list[dict[str, Any]]:
         direct = _per_request_cost(inputs, requests)
         direct["transfer"] = _tiered(out_gb, PRICES["dto_gb_tiers"])
         origin_per_s = origin_rate(per_second, inputs, inputs.regional_caches)
+        raw_per_s = origin_rate(
+            per_second, inputs, inputs.regional_caches, cache_keys(normalised=False)
+        )
         shielded_per_s = origin_rate(per_second, inputs, 1)
         origin = origin_per_s * month_s
         cdn = {
-            "cloudfront": requests * PRICES["cf_request"] + _tiered(out_gb, PRICES["cf_gb_tiers"]),
+            "cloudfront": requests * (PRICES["cf_request"] + PRICES["cf_function"])
+            + _tiered(out_gb, PRICES["cf_gb_tiers"]),
             **_per_request_cost(inputs, origin),
         }
         rows.append(
@@ -408,6 +517,9 @@ def model(inputs: ModelInputs) -> list[dict[str, Any]]:
                 "direct_total": sum(direct.values()),
                 "origin_per_s": origin_per_s,
                 "origin_share": origin_per_s / per_second,
+                "hit_ratio": 1 - origin_per_s / per_second,
+                "origin_per_s_raw_accept": raw_per_s,
+                "hit_ratio_raw_accept": 1 - raw_per_s / per_second,
                 "shielded_per_s": shielded_per_s,
                 "site_partition_rru_per_s_cdn": origin_per_s
                 * inputs.site_share

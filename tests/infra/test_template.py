@@ -363,6 +363,23 @@ def test_the_cdn_is_optional_and_lets_the_origin_decide_caching(template: Templa
     assert "CdnDomainName" in template.document["Outputs"]
 
 
+def test_the_cdn_normalises_accept_with_the_tested_function(template: Template) -> None:
+    # Given the distribution's one cache behaviour
+    config = template.resources["CdnDistribution"]["Properties"]["DistributionConfig"]
+    (association,) = config["DefaultCacheBehavior"]["FunctionAssociations"]
+    # Then a viewer-request function rewrites Accept before the cache key is computed …
+    assert association["EventType"] == "viewer-request"
+    name = association["FunctionARN"]["Fn::GetAtt"][0]
+    function = template.resources[name]
+    assert function["Type"] == "AWS::CloudFront::Function"
+    assert function["Condition"] == "CdnEnabled"
+    props = function["Properties"]
+    assert props["AutoPublish"] is True
+    assert props["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    # … and its code is, byte for byte, the file tests/unit/test_edge_accept.py runs with node
+    assert props["FunctionCode"] == (ROOT / "edge" / "accept.js").read_text(encoding="utf-8")
+
+
 def test_outputs_name_what_an_operator_needs(template: Template) -> None:
     outputs = template.document["Outputs"]
     for name in ("ApiUrl", "RssFeedUrl", "AtomFeedUrl", "JsonFeedUrl", "TableName", "DocsUrl"):

@@ -1,6 +1,13 @@
-"""Does this request come from a browser (show a page) or a feed reader (send the feed)?"""
+"""Does this request come from a browser (show a page) or a feed reader (send the feed)?
+
+With the optional CDN, a CloudFront Function (edge/accept.js) applies this same rule at the edge
+and replaces ``Accept`` with ``text/html`` or ``*/*`` before the cache key is computed; the two
+must agree on every input (tests/unit/test_edge_accept.py runs both).
+"""
 
 from __future__ import annotations
+
+import re
 
 FEED_TYPES = frozenset(
     {
@@ -13,6 +20,11 @@ FEED_TYPES = frozenset(
     }
 )
 
+_QVALUE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+"""A quality value is a plain decimal; anything else (signs, exponents, ``nan``, ``inf``, digits
+of other scripts, all of which ``float`` accepts) counts as 0, so the edge can apply the same rule
+exactly."""
+
 
 def _weights(accept: str) -> dict[str, float]:
     weights: dict[str, float] = {}
@@ -24,10 +36,8 @@ def _weights(accept: str) -> dict[str, float]:
         for param in params:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+                value = value.strip()
+                quality = float(value) if _QVALUE.fullmatch(value) else 0.0
         weights[media.lower()] = max(quality, weights.get(media.lower(), 0.0))
     return weights
 
