@@ -187,6 +187,7 @@ class Report:
                 verdict(max(r.median for r in hundred) < RENDER_SHARE * query100),
             )
         )
+        rows.append(self._cdn_target())
         rows.append(
             (
                 "`make bench` under 10 minutes on 2 cores",
@@ -214,6 +215,7 @@ class Report:
             self._scale_section(),
             self._rendering_section(),
             self._capacity_section(),
+            self._cdn_section(),
             self._findings_section(),
         ]
         return "\n\n".join(sections) + "\n"
@@ -741,17 +743,113 @@ every Query). Ways through, cheapest first:
    variant and regional cache every 5 minutes: {cdn_top["origin_per_s"]:.1f} requests/s at
    {cdn_top["subscribers"]:,} subscribers ({cdn_top["shielded_per_s"]:.2f}/s with Origin Shield),
    {cdn_top["site_partition_rru_per_s_cdn"]:.1f} RRU/s on `FEED#site`, flat in the subscriber
-   count. It also cuts the per-request price ($1.00/M at CloudFront against $3.50/M at API Gateway).
-   It needs one thing the template does not have: the cache key must include a normalised
-   `Accept` (a CloudFront Function mapping it to `feed` or `html`), because the same URL answers
-   browsers with HTML (`Vary: Accept`) and CloudFront ignores `Vary`; keying on the raw header
-   would split the cache by every reader's spelling of it.
+   count. It also cuts the per-request price ($1.10/M at CloudFront with its `Accept` function
+   against $3.50/M at API Gateway). The cache key holds a normalised `Accept` (see "The CDN"
+   below): keyed on the raw header, the cache would be split by every reader's spelling of it.
 2. **Shard the hot partition.** Write the marker (and the newest entries) of `site` to k copies
    (`FEED#site#0…k-1`, chosen at random per read): k× the read ceiling for k more items per
    write transaction (limit 100 items; a write uses 1 + 2 + 2 × 16 today).
 3. **Cache in the function.** Keep the marker and the rendered first page in the warm container
    for a few seconds: at 1,000 polls/s over ~30 containers that absorbs most reads, at the price
    of answers up to that many seconds stale."""
+
+    def _cdn_target(self) -> tuple[str, str, str]:
+        """Target 3: one cache entry per variant the origin serves, decided at the edge exactly
+        as the origin decides, and the hit ratio that buys."""
+        agree, keys = self._edge_agreement()
+        rows = capacity.model(self.inputs())
+        at = next(r for r in rows if r["subscribers"] == 10_000)
+        raw = len(capacity.cache_keys(normalised=False))
+        return (
+            "The CDN hits: `Accept` normalised at the edge into the variants the origin serves",
+            f"cache entries per feed URL and edge: {raw} (raw `Accept` of the "
+            f"{len(capacity.READER_ACCEPTS)} modelled clients) → {len(keys)} "
+            f"({', '.join(f'`{k}`' for k in sorted(keys))}); the CloudFront Function, run with "
+            f"node, agrees with the origin on {agree[0]} of {agree[1]} real readers' strings; hit "
+            f"ratio at {at['subscribers']:,} subscribers {at['hit_ratio_raw_accept']:.1%} → "
+            f"{at['hit_ratio']:.1%}, origin {at['origin_per_s_raw_accept']:.2f} → "
+            f"{at['origin_per_s']:.2f} requests/s",
+            verdict(agree[0] == agree[1] and len(keys) == 2),
+        )
+
+    def _edge_agreement(self) -> tuple[tuple[int, int], set[str]]:
+        """The edge function's answer for every published reader string, against the origin's."""
+        from contentfeed.http.negotiation import prefers_html
+        from tests import edge
+
+        accepts = [a for _, _, a, _ in capacity.READER_ACCEPTS if a is not None]
+        answers = edge.normalise(list(accepts))
+        same = sum(
+            answer == ("text/html" if prefers_html(accept) else "*/*")
+            for accept, answer in zip(accepts, answers, strict=True)
+        )
+        return (same, len(accepts)), set(answers)
+
+    def _cdn_section(self) -> str:
+        rows = capacity.model(self.inputs())
+        clients = []
+        from contentfeed.http.negotiation import prefers_html
+
+        for share, client, accept, source in capacity.READER_ACCEPTS:
+            variant = "page (`text/html`)" if prefers_html(accept) else "feed (`*/*`)"
+            shown = f"`{accept}`" if accept is not None else "not published"
+            clients.append((client, f"{share:.0%}", shown, variant, source))
+        ratios = table(
+            (
+                "subscribers",
+                "polls/s",
+                "origin requests/s, raw `Accept`",
+                "hit ratio, raw `Accept`",
+                "origin requests/s, normalised",
+                "hit ratio, normalised",
+            ),
+            [
+                (
+                    f"{r['subscribers']:,}",
+                    count(r["requests_per_s"]),
+                    f"{r['origin_per_s_raw_accept']:.2f}",
+                    f"{r['hit_ratio_raw_accept']:.1%}",
+                    f"{r['origin_per_s']:.2f}",
+                    f"{r['hit_ratio']:.1%}",
+                )
+                for r in rows
+            ],
+        )
+        raw = capacity.cache_keys(normalised=False)
+        inputs = self.inputs()
+        first, last = rows[0], rows[-1]
+        return f"""## The CDN: `Accept` at the edge
+
+The feeds answer one URL with the feed or, for a browser, a page (`Vary: Accept`). CloudFront
+ignores `Vary`, so `Accept` is in the cache key; keyed on the raw header, every distinct string is
+an entry of its own, revalidated on its own. With `EnableCdn=true` the template attaches a
+CloudFront Function (viewer request, `edge/accept.js`) that applies the origin's rule and leaves
+`Accept: text/html` or `Accept: */*`: the origin then sees exactly what the cache key holds.
+`tests/unit/test_edge_accept.py` runs the file with node against the Python rule on the strings
+below, on spellings at the edges of the grammar and on 20,000 generated headers.
+
+What the modelled clients send (the shares of polls are this model's assumption; the strings are
+from each client's source or documentation, or observed):
+
+{table(("client", "share of polls", "Accept", "served", "source"), clients)}
+
+That is {len(raw)} distinct raw keys per feed URL against 2 normalised ones. Hit ratio, same model
+as above (every feed URL × key × {inputs.regional_caches} regional caches a TTL cache with
+max-age {inputs.max_age_s} s and Poisson arrivals; gzip and Brotli split both alike and are left
+out):
+
+{ratios}
+
+Normalising cuts the requests that reach the origin by {1 - first["origin_per_s"] / first["origin_per_s_raw_accept"]:.0%} at
+{first["subscribers"]:,} subscribers and by {1 - last["origin_per_s"] / last["origin_per_s_raw_accept"]:.0%} at {last["subscribers"]:,}, where
+every key of every cache is revalidated once per max-age: {len(raw)} keys cost about {len(raw) / 2:.0f}× the
+origin traffic of 2. The function costs $0.10 per million requests (included in the CloudFront
+column above).
+
+One change at the origin came with it: a quality value is read only as a plain decimal (`1`,
+`0.8`, `.5`); anything else (`nan`, `inf`, `1e0`, `+1`, digits of other scripts, which Python's
+`float` accepted) now counts as 0, so the edge can apply the same rule exactly. No browser or
+reader above sends such a value; every feed and the OpenAPI document are unchanged."""
 
     def _findings_section(self) -> str:
         cold = self.cold
