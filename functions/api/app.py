@@ -32,6 +32,7 @@ from contentfeed.errors import (
     FieldIssue,
     MethodNotAllowed,
     NotFound,
+    StorageMisconfigured,
     StorageUnavailable,
     UnsupportedMediaType,
 )
@@ -384,6 +385,8 @@ def docs() -> Response[str]:
 def handle_service_error(error: ContentFeedError) -> Response[str]:
     if isinstance(error, StorageUnavailable):
         logger.warning("storage unavailable", cause=error.detail)
+    elif isinstance(error, StorageMisconfigured):
+        logger.error("storage misconfigured", cause=error.detail)
     return from_error(error)
 
 

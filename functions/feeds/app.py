@@ -20,7 +20,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contentfeed.config import get_settings
 from contentfeed.dal import default_store
-from contentfeed.errors import ContentFeedError, MethodNotAllowed, NotFound, StorageUnavailable
+from contentfeed.errors import (
+    ContentFeedError,
+    MethodNotAllowed,
+    NotFound,
+    StorageMisconfigured,
+    StorageUnavailable,
+)
 from contentfeed.http.cors import CORS
 from contentfeed.http.negotiation import prefers_html
 from contentfeed.http.problem import from_error
@@ -172,6 +178,8 @@ for _format, _file in (("rss", "feed.xml"), ("atom", "atom.xml"), ("json", "feed
 def handle_service_error(error: ContentFeedError) -> Response[str]:
     if isinstance(error, StorageUnavailable):
         logger.warning("storage unavailable", cause=error.detail)
+    elif isinstance(error, StorageMisconfigured):
+        logger.error("storage misconfigured", cause=error.detail)
     return from_error(error)
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from types import ModuleType
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+)
 
 from contentfeed.config import Settings
 from contentfeed.dal import Store
@@ -124,6 +130,58 @@ def test_failing_reads_answer_503_on_api_and_feeds(
     for reply in failed:
         assert reply["statusCode"] == 503
         assert "retry-after" in response_headers(reply)
+
+
+def refused(code: str, operation: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "no"}}, operation)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        refused("ResourceNotFoundException", "Query"),
+        refused("AccessDeniedException", "Query"),
+        refused("UnknownOperationException", "Query"),
+        refused("UnrecognizedClientException", "Query"),
+        NoCredentialsError(),
+        NoRegionError(),
+    ],
+    ids=["unknown-table", "access-denied", "unknown-operation", "bad-key", "no-creds", "no-region"],
+)
+def test_errors_no_retry_fixes_are_500_configuration_errors_not_503(
+    api: ModuleType,
+    ddb: Any,
+    seeded: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    failure: Exception,
+) -> None:
+    import functions.feeds.app as feeds
+
+    # Given a DynamoDB that refuses every read for a reason no retry changes
+    failing = Store(TABLE, client=FailingClient(ddb, {"query": failure, "get_item": failure}))
+    monkeypatch.setattr(api, "get_store", lambda: failing)
+    monkeypatch.setattr(feeds, "get_store", lambda: failing)
+    caplog.set_level(logging.INFO)
+    # When readers ask the API and the feeds
+    replies = [
+        invoke(api, "GET", "/articles", "/articles"),
+        invoke(api, "GET", f"/articles/{seeded}", "/articles/{id}"),
+        invoke(feeds, "GET", "/feed.xml", "/feed.xml"),
+    ]
+    # Then each answer is a 500 configuration problem that does not invite a retry
+    for reply in replies:
+        assert reply["statusCode"] == 500
+        headers = response_headers(reply)
+        assert headers["content-type"] == "application/problem+json"
+        assert "retry-after" not in headers
+        body = json.loads(reply["body"])
+        assert body["type"].endswith("/storage-misconfigured")
+        assert TABLE not in body["detail"]
+    # And the logs say so at error level, never as "temporarily unavailable"
+    messages = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert messages.count(("ERROR", "storage misconfigured")) == len(replies)
+    assert not [message for _, message in messages if message == "storage unavailable"]
 
 
 def test_concurrent_patches_with_the_same_if_match_have_one_winner(

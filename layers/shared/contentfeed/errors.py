@@ -81,3 +81,11 @@ class StorageUnavailable(ContentFeedError):
 
     status, slug, title = 503, "storage-unavailable", "Storage temporarily unavailable"
     retry_after_seconds = 2
+
+
+class StorageMisconfigured(ContentFeedError):
+    """DynamoDB refused in a way no retry fixes: an unknown table, access denied, an operation the
+    endpoint does not know, no region or no credentials. The deployment needs fixing; clients get
+    a 500 that does not invite them to retry, and the logs say what is wrong."""
+
+    status, slug, title = 500, "storage-misconfigured", "Service misconfigured"

@@ -3,7 +3,9 @@
 The client is injectable (tests pass one bound to moto, or a failing one) and otherwise built
 lazily on first use, so importing this module costs no client. Each method maps DynamoDB's
 failures onto the service's typed errors: a cancelled transaction becomes 409/412, anything that
-means "DynamoDB is not answering right now" becomes :class:`StorageUnavailable` (503).
+means "DynamoDB is not answering right now" becomes :class:`StorageUnavailable` (503), and what
+no retry fixes (an unknown table, access denied, no credentials) becomes
+:class:`StorageMisconfigured` (500).
 """
 
 from __future__ import annotations
@@ -17,12 +19,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
 
 from contentfeed.dal import items as mapping
 from contentfeed.dal import keys
 from contentfeed.dal.items import IdempotencyClaim, KeyRecord, Marker
-from contentfeed.errors import Conflict, PreconditionFailed, StorageUnavailable
+from contentfeed.errors import (
+    Conflict,
+    PreconditionFailed,
+    StorageMisconfigured,
+    StorageUnavailable,
+)
 from contentfeed.models import Article, Status, Tombstone
 from contentfeed.text import utc_iso
 
@@ -74,6 +88,28 @@ _UNAVAILABLE_CODES = frozenset(
 )
 
 
+_MISCONFIGURED_CODES = frozenset(
+    {
+        "ResourceNotFoundException",
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "MissingAuthenticationTokenException",
+        "IncompleteSignatureException",
+        "ExpiredTokenException",
+        "UnknownOperationException",
+        "InvalidAction",
+    }
+)
+"""Answers that no retry will change: the table, the credentials or the endpoint are wrong."""
+_MISCONFIGURED_ERRORS = (
+    NoRegionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+
+
 def _cancellation_codes(exc: ClientError) -> list[str]:
     if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
         return []
@@ -83,16 +119,22 @@ def _cancellation_codes(exc: ClientError) -> list[str]:
 
 @contextmanager
 def _storage_errors() -> Iterator[None]:
-    """Turn DynamoDB's "not now" answers into StorageUnavailable; let other errors through."""
+    """Turn DynamoDB's "not now" answers into StorageUnavailable and its "never" answers into
+    StorageMisconfigured; let other errors through."""
     try:
         yield
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
+        if code in _MISCONFIGURED_CODES:
+            message = exc.response.get("Error", {}).get("Message", "")
+            raise StorageMisconfigured(f"DynamoDB answered {code}: {message}".rstrip(": ")) from exc
         if code in _UNAVAILABLE_CODES:
             raise StorageUnavailable(f"DynamoDB answered {code}") from exc
         if set(_cancellation_codes(exc)) & {"ThrottlingError", "TransactionConflict"}:
             raise StorageUnavailable("DynamoDB cancelled the transaction; retry") from exc
         raise
+    except _MISCONFIGURED_ERRORS as exc:
+        raise StorageMisconfigured(str(exc)) from exc
     except BotoCoreError as exc:  # connection errors, timeouts, retries exhausted
         raise StorageUnavailable(f"DynamoDB unreachable: {type(exc).__name__}") from exc
 

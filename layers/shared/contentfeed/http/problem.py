@@ -13,6 +13,7 @@ from contentfeed.errors import (
     ContentFeedError,
     FieldIssue,
     MethodNotAllowed,
+    StorageMisconfigured,
     StorageUnavailable,
 )
 
@@ -68,10 +69,14 @@ def from_error(error: ContentFeedError) -> Response[str]:
         headers["Allow"] = error.allow
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="contentfeed"'
+    detail = error.detail
+    if isinstance(error, StorageMisconfigured):
+        # What is wrong (a table name, an account) is for the logs, not for the client.
+        detail = "the service cannot use its storage until its operators fix the configuration"
     return problem(
         status=error.status,
         title=error.title,
-        detail=error.detail,
+        detail=detail,
         slug=error.slug,
         issues=error.issues,
         headers=headers,
