@@ -14,9 +14,8 @@ from __future__ import annotations
 import calendar
 import json
 import re
-import urllib.request
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,14 +34,14 @@ from contentfeed.models.api import (
 )
 from contentfeed.rendering.html import absolute_url, absolutize, text_excerpt
 from contentfeed.text import slugify
+from contentfeed_cli.tools.fetch import FetchError, FetchPolicy, fetch
 from contentfeed_cli.tools.report import Report
-from contentfeed_cli.tools.sink import OUTPUT_FIELDS, USER_AGENT, ItemFailed, RunAborted, Sink
+from contentfeed_cli.tools.sink import OUTPUT_FIELDS, ItemFailed, RunAborted, Sink
 from contentfeed_cli.tools.sync import Outcome, sync
 
 IMPORT_NAMESPACE = uuid.UUID("b90328c8-a578-55c4-8dca-eb8aea010cc6")
 """``uuid5(NAMESPACE_URL, "https://contentfeed.dev/import")``. Never change it: imported
 articles would get new ids, and the next import would duplicate them."""
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
@@ -62,22 +61,26 @@ class Item:
     notes: tuple[str, ...] = ()
 
 
-def read_source(source: str) -> bytes:
-    """The bytes of a file, or of an http(s) URL."""
-    if urlsplit(source).scheme in ("http", "https"):
-        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})  # noqa: S310 (http(s) only)
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    """How a URL source is fetched (see :mod:`contentfeed_cli.tools.fetch`)."""
+
+
+def read_source(source: str, policy: FetchPolicy) -> bytes:
+    """The bytes of a file, or of a URL fetched under ``policy``."""
+    if "://" in source:
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                data: bytes = response.read(MAX_SOURCE_BYTES + 1)
-        except OSError as error:
-            raise RunAborted(f"cannot fetch {source}: {error}") from error
+            return fetch(source, policy)
+        except FetchError as error:
+            raise RunAborted(str(error)) from None
     else:
         try:
             data = Path(source).read_bytes()
         except OSError as error:
             raise RunAborted(f"cannot read {source}: {error.strerror or error}") from error
-    if len(data) > MAX_SOURCE_BYTES:
-        raise RunAborted(f"{source} is larger than {MAX_SOURCE_BYTES // 2**20} MB")
+    if len(data) > policy.max_bytes:
+        raise RunAborted(f"{source} is larger than the limit of {policy.max_bytes:,} bytes")
     return data
 
 
@@ -303,10 +306,13 @@ def _is_jsonl(source: str) -> bool:
     return urlsplit(source).path.endswith(".jsonl")
 
 
-def run_import(source: str, sink: Sink, report: Report) -> int:
+def run_import(
+    source: str, sink: Sink, report: Report, options: ImportOptions | None = None
+) -> int:
     """Import a feed or an export; the exit code is 1 when any item failed."""
+    options = options or ImportOptions()
     try:
-        data = read_source(source)
+        data = read_source(source, options.fetch)
         items = jsonl_items(data, source) if _is_jsonl(source) else feed_items(data, source)
         report.start(len(items))
         for item in items:

@@ -23,7 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from contentfeed import __version__
 from contentfeed.config import Settings
 from contentfeed.dal import Store
-from contentfeed.errors import ContentFeedError
+from contentfeed.errors import ContentFeedError, StorageMisconfigured, StorageUnavailable
 from contentfeed.logic.articles import Preconditions, as_input, replace_article
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
@@ -46,6 +46,11 @@ class RunAborted(Exception):
 
 
 class Sink(Protocol):
+    def check(self, *, writes: bool) -> None:
+        """Before any work: one request that proves the target is there and, for ``writes``,
+        that it takes the key; :class:`RunAborted` (or a storage error) when not."""
+        ...
+
     def site_url(self) -> str | None:
         """The site the articles live on (default article URLs are ``{site}/{slug}``)."""
         ...
@@ -161,6 +166,31 @@ class ApiSink:
             return RunAborted(f"the API refused the key: {text}")
         return ItemFailed(text)
 
+    def check(self, *, writes: bool) -> None:
+        """``POST /articles`` with an empty body when writing: a good key gets 422 (nothing is
+        written; the authorizer runs before validation), a refused one 401. ``GET /articles``
+        when only reading. Anything else is not a contentfeed API."""
+        method, path = ("POST", "/articles") if writes else ("GET", "/articles?limit=1")
+        status, payload = self._call(method, path, {} if writes else None)
+        if status in (401, 403):
+            raise RunAborted(
+                f"the API at {self.base_url} refused the key ({_problem_text(status, payload)}): "
+                "check --key or $CONTENTFEED_API_KEY"
+            )
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            answer = None
+        expected = (422,) if writes else (200,)
+        looks_right = isinstance(answer, dict) and (
+            "items" in answer if not writes else str(answer.get("type", "")).startswith("http")
+        )
+        if status not in expected or not looks_right:
+            raise RunAborted(
+                f"{self.base_url} does not look like a contentfeed API ({method} /articles "
+                f"answered {status}): check --api"
+            )
+
     def site_url(self) -> str | None:
         """``--site-url`` when given, else the site the API's JSON Feed names as its home page."""
         if self._site_url is None:
@@ -228,9 +258,15 @@ class TableSink:
     """
 
     def __init__(
-        self, store: Store, *, site_url: str | None, clock: Callable[[], datetime] = _now
+        self,
+        store: Store,
+        *,
+        site_url: str | None,
+        clock: Callable[[], datetime] = _now,
+        endpoint: str | None = None,
     ) -> None:
         self._store = store
+        self._endpoint = endpoint
         self._site_url = site_url.rstrip("/") if site_url else None
         # Without a site URL the placeholder is never used: put() refuses articles without url.
         self._settings = Settings.from_env(
@@ -238,16 +274,30 @@ class TableSink:
         )
         self._clock = clock
 
+    def check(self, *, writes: bool) -> None:
+        """One ``GetItem`` (of an article that cannot exist): the region, the credentials, the
+        endpoint and the table are all found wrong here, before any work, as one error."""
+        self._store.get_record("contentfeed-cli-check")
+
+    def _stop(self, error: Exception) -> RunAborted:
+        """A storage error no other item can get past: the run stops (never one line per item)."""
+        from contentfeed_cli.errors import storage_problem
+
+        problem = storage_problem(error, table=self._store.table_name, endpoint=self._endpoint)
+        return RunAborted(str(problem))
+
     def site_url(self) -> str | None:
         return self._site_url
 
     def get(self, article_id: str) -> dict[str, Any] | None:
         try:
             record = self._store.get_record(article_id, consistent=True)
+        except (StorageMisconfigured, StorageUnavailable) as error:
+            raise self._stop(error) from error
         except ContentFeedError as error:
             raise ItemFailed(f"{error.title}: {error.detail}") from error
         except ClientError as error:
-            raise RunAborted(f"DynamoDB: {error}") from error
+            raise self._stop(error) from error
         return as_input(record) if isinstance(record, Article) else None
 
     def put(self, article_id: str, article: ArticleIn) -> bool:
@@ -264,11 +314,17 @@ class TableSink:
                 preconditions=Preconditions(),
                 now=self._clock(),
             )
+        except StorageMisconfigured as error:
+            raise self._stop(error) from error
+        except StorageUnavailable as error:
+            if isinstance(error.__cause__, BotoCoreError):  # unreachable, not merely busy
+                raise self._stop(error) from error
+            raise ItemFailed(f"{error.title}: {error.detail}") from error
         except ContentFeedError as error:
             details = "".join(f"; {i.field}: {i.message}" for i in error.issues)
             raise ItemFailed(f"{error.title}: {error.detail}{details}") from error
         except ClientError as error:
-            raise RunAborted(f"DynamoDB: {error}") from error
+            raise self._stop(error) from error
         return created
 
     def records(self) -> Iterator[dict[str, Any]]:
@@ -282,7 +338,7 @@ class TableSink:
                     updated_at=rfc3339(article.updated_at),
                     version=article.version,
                 )
+        except (StorageMisconfigured, StorageUnavailable, ClientError, BotoCoreError) as error:
+            raise self._stop(error) from error
         except ContentFeedError as error:
             raise RunAborted(f"DynamoDB: {error.detail}") from error
-        except (ClientError, BotoCoreError) as error:
-            raise RunAborted(f"DynamoDB: {error}") from error
