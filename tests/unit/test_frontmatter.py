@@ -212,6 +212,7 @@ def test_the_comparison_sees_only_real_changes() -> None:
         "tags": ["Sea"],
         "published_at": "2026-01-01T00:00:00+00:00",
         "status": "published",
+        "attachments": [],
     }
     same = ArticleIn.model_validate(
         {"title": "Harbour Day", "content_html": "<p>Hi</p>", "tags": ["Sea"]}

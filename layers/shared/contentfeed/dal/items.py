@@ -14,7 +14,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from contentfeed.dal import keys
-from contentfeed.models import Article, Contributor, Image, Person, Status, Tombstone
+from contentfeed.models import (
+    Article,
+    Attachment,
+    Contributor,
+    Episode,
+    EpisodeType,
+    Image,
+    Person,
+    Status,
+    Tombstone,
+    Transcript,
+)
 from contentfeed.text import parse_utc_iso, utc_iso
 
 Item = dict[str, Any]
@@ -59,12 +70,50 @@ def article_attributes(article: Article) -> Item:
             "image": None if article.image is None else _drop_none(asdict(article.image)),
             "language": article.language,
             "guid": article.guid,
+            "attachments": [_drop_none(asdict(item)) for item in article.attachments] or None,
+            "podcast": None if article.podcast is None else _episode_attributes(article.podcast),
+            "show": article.show,
         }
     )
 
 
 def article_key(article_id: str) -> Item:
     return {"pk": keys.article_pk(article_id), "sk": keys.ARTICLE_SK}
+
+
+def _episode_attributes(episode: Episode) -> Item:
+    return _drop_none(
+        {
+            "episode": episode.episode,
+            "season": episode.season,
+            "episode_type": None if episode.episode_type is None else episode.episode_type.value,
+            "explicit": episode.explicit,
+            "image": episode.image,
+            "transcripts": [_drop_none(asdict(t)) for t in episode.transcripts] or None,
+            "chapters_url": episode.chapters_url,
+        }
+    )
+
+
+def _int(value: Any) -> int | None:
+    """A number as stored (boto3 reads numbers as Decimal), or None."""
+    return None if value is None else int(value)
+
+
+def _episode_from_item(item: Mapping[str, Any]) -> Episode:
+    episode_type = item.get("episode_type")
+    return Episode(
+        episode=_int(item.get("episode")),
+        season=_int(item.get("season")),
+        episode_type=None if episode_type is None else EpisodeType(episode_type),
+        explicit=item.get("explicit"),
+        image=item.get("image"),
+        transcripts=tuple(
+            Transcript(url=t["url"], type=t["type"], language=t.get("language"))
+            for t in item.get("transcripts", [])
+        ),
+        chapters_url=item.get("chapters_url"),
+    )
 
 
 def article_item(article: Article) -> Item:
@@ -131,6 +180,18 @@ def article_from_item(item: Mapping[str, Any]) -> Article:
         ),
         language=item.get("language"),
         guid=item.get("guid"),
+        attachments=tuple(
+            Attachment(
+                url=a["url"],
+                type=a["type"],
+                length=_int(a.get("length")),
+                duration=_int(a.get("duration")),
+                title=a.get("title"),
+            )
+            for a in item.get("attachments", [])
+        ),
+        podcast=None if not item.get("podcast") else _episode_from_item(item["podcast"]),
+        show=item.get("show"),
     )
 
 

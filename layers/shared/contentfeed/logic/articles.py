@@ -31,9 +31,20 @@ from contentfeed.errors import (
     ValidationFailed,
 )
 from contentfeed.http.paging import decode_cursor
-from contentfeed.logic.sanitize import clean_html
-from contentfeed.models import Article, Contributor, Image, Person, Status, Tombstone
-from contentfeed.models.api import ArticleIn
+from contentfeed.logic.sanitize import clean_html, has_content, is_blank
+from contentfeed.models import (
+    Article,
+    Attachment,
+    Contributor,
+    Episode,
+    EpisodeType,
+    Image,
+    Person,
+    Status,
+    Tombstone,
+    Transcript,
+)
+from contentfeed.models.api import ArticleIn, PodcastIn
 from contentfeed.text import slugify, utc_iso
 
 WRITE_ATTEMPTS = 3
@@ -115,7 +126,7 @@ def build_article(
         version=(previous.version + 1) if previous else 1,
         status=Status(data.status),
         summary=data.summary,
-        content_html=None if data.content_html is None else clean_html(data.content_html),
+        content_html=_content(data.content_html),
         authors=tuple(Person(name=a.name, email=a.email, url=a.url) for a in data.authors),
         contributors=tuple(Contributor(name=c.name, role=c.role) for c in data.contributors),
         tags=tuple(data.tags),
@@ -131,7 +142,66 @@ def build_article(
         ),
         language=data.language,
         guid=_guid(data, old),
+        attachments=tuple(
+            Attachment(
+                url=item.url,
+                type=item.type,
+                length=item.length,
+                duration=item.duration,
+                title=item.title,
+            )
+            for item in data.attachments
+        ),
+        podcast=None if data.podcast is None else episode_from_input(data.podcast),
+        show=data.show,
     )
+
+
+def episode_from_input(data: PodcastIn) -> Episode:
+    return Episode(
+        episode=data.episode,
+        season=data.season,
+        episode_type=None if data.episode_type is None else EpisodeType(data.episode_type),
+        explicit=data.explicit,
+        image=data.image,
+        transcripts=tuple(
+            Transcript(url=t.url, type=t.type, language=t.language) for t in data.transcripts
+        ),
+        chapters_url=data.chapters_url,
+    )
+
+
+def episode_document(episode: Episode) -> dict[str, Any]:
+    """The episode fields as JSON (input and output share this shape)."""
+    return {
+        "episode": episode.episode,
+        "season": episode.season,
+        "episode_type": None if episode.episode_type is None else episode.episode_type.value,
+        "explicit": episode.explicit,
+        "image": episode.image,
+        "transcripts": [asdict(transcript) for transcript in episode.transcripts],
+        "chapters_url": episode.chapters_url,
+    }
+
+
+def _content(html: str | None) -> str | None:
+    """Sanitised HTML; content that had something and is left with nothing is refused."""
+    if html is None:
+        return None
+    cleaned = clean_html(html)
+    if has_content(html) and is_blank(cleaned):
+        raise ValidationFailed(
+            "content_html is empty once sanitised: it held only active content",
+            issues=[
+                FieldIssue(
+                    field="content_html",
+                    message="nothing is left after removing scripts, styles and embeds without "
+                    "a source; send text, an image or a link",
+                    type="empty_after_sanitising",
+                )
+            ],
+        )
+    return cleaned
 
 
 def _guid(data: ArticleIn, old: Article | None) -> str | None:
@@ -157,6 +227,9 @@ def as_input(article: Article) -> dict[str, Any]:
         "status": article.status.value,
         "language": article.language,
         "guid": article.guid,
+        "attachments": [asdict(item) for item in article.attachments],
+        "podcast": None if article.podcast is None else episode_document(article.podcast),
+        "show": article.show,
     }
     cleaned: dict[str, Any] = _without_nulls(document)
     return cleaned

@@ -1,6 +1,16 @@
-"""Article HTML is cleaned on the way in with nh3 (Ammonia): editorial markup stays, active content goes."""
+"""Article HTML is cleaned on the way in with nh3 (Ammonia): editorial markup stays, active content goes.
+
+Embedded players (``iframe``, ``video``, ``audio``, ``embed``, ``object``) are removed like any
+active content, but each leaves a link to what it played, with its title: a YouTube embed
+becomes a link to the watch page, a Vimeo player a link to the video's page, a ``<video>`` a
+link to its file. A post that was only a video stays a post with a working link in every feed.
+"""
 
 from __future__ import annotations
+
+import re
+from html import escape, unescape
+from urllib.parse import parse_qs, urlsplit
 
 import nh3
 
@@ -27,16 +37,113 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start", "reversed"},
 }
+REMOVED_WITH_CONTENT = frozenset({"script", "style", "iframe", "video", "audio", "object"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+_EMBED = re.compile(
+    r"""<(iframe|video|audio|embed|object)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE
+)
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_SOURCE = re.compile(r"""<source(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_YOUTUBE_HOSTS = frozenset(
+    {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
+     "www.youtube-nocookie.com"}
+)  # fmt: skip
+_VIMEO_HOSTS = frozenset({"player.vimeo.com", "vimeo.com", "www.vimeo.com"})
+_VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+_IMAGE = re.compile(r"<img\b", re.IGNORECASE)
+_TAG = re.compile(r"""<!--.*?-->|<[A-Za-z/!?](?:[^>"']|"[^"]*"|'[^']*')*>""", re.DOTALL)
+
+
+def _attributes(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in _ATTRIBUTE.findall(text):
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        found.setdefault(name.lower(), unescape(value).strip())
+    return found
+
+
+def _absolute_http(url: str) -> str | None:
+    """``url`` as an absolute http(s) URL (protocol-relative ones become https), else None."""
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def embed_link(url: str) -> tuple[str, str | None]:
+    """The page a player URL plays (YouTube watch page, Vimeo page) and the service's name."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if host in _YOUTUBE_HOSTS and len(segments) >= 2 and segments[0] in ("embed", "v"):
+        video = segments[1]
+        if _VIDEO_ID.match(video):
+            start = parse_qs(parts.query).get("start", [""])[0]
+            suffix = f"&t={start}s" if start.isdigit() else ""
+            return f"https://www.youtube.com/watch?v={video}{suffix}", "YouTube"
+    if host == "youtu.be" and segments and _VIDEO_ID.match(segments[0]):
+        return f"https://www.youtube.com/watch?v={segments[0]}", "YouTube"
+    if host in _VIMEO_HOSTS:
+        numbers = [segment for segment in segments if segment.isdigit()]
+        if numbers:
+            return f"https://vimeo.com/{numbers[0]}", "Vimeo"
+    return url, None
+
+
+def _replacement(match: re.Match[str], html: str) -> str:
+    """A link to what the embed at ``match`` plays, followed by the embed itself (which nh3
+    then removes). Nothing is added when the embed names no http(s) source."""
+    kind = match[1].lower()
+    attributes = _attributes(match[2])
+    source = attributes.get("src") or attributes.get("data") or ""
+    if not source and kind in ("video", "audio"):
+        close = re.search(rf"</{kind}\s*>", html[match.end() :], re.IGNORECASE)
+        inner = html[match.end() : match.end() + close.start()] if close else ""
+        first = _SOURCE.search(inner)
+        source = _attributes(first[1]).get("src", "") if first else ""
+    url = _absolute_http(source)
+    if url is None:
+        return match[0]
+    url, service = embed_link(url)
+    title = attributes.get("title") or attributes.get("aria-label")
+    if not title:
+        title = f"Watch on {service}" if service else url
+    return f'<p><a href="{escape(url)}">{escape(title, quote=False)}</a></p>{match[0]}'
+
+
+def degrade_embeds(html: str) -> str:
+    """Put a link to each embedded player's content before the player (see the module)."""
+    return _EMBED.sub(lambda match: _replacement(match, html), html)
+
+
+def is_blank(html: str) -> bool:
+    """True when sanitised ``html`` shows nothing: no text and no image."""
+    if _IMAGE.search(html):
+        return False
+    return not unescape(_TAG.sub(" ", html)).strip()
+
+
+def has_content(html: str) -> bool:
+    """True when raw ``html`` holds anything: text, an image or an embedded player."""
+    return not is_blank(html) or _EMBED.search(html) is not None
+
+
 def clean_html(html: str) -> str:
-    """Remove scripts, styles, event handlers and javascript:/data: URLs; keep editorial markup."""
+    """Remove scripts, styles, event handlers and javascript:/data: URLs; keep editorial markup,
+    and a link in place of each embedded player."""
     return nh3.clean(
-        html,
+        degrade_embeds(html),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
+        # A player goes with what is inside it (its sources and fallback text): its link stays.
+        clean_content_tags=set(REMOVED_WITH_CONTENT),
     )

@@ -1,5 +1,27 @@
 """Domain models (plain dataclasses, cheap to import) and API models (pydantic, in ``api``)."""
 
-from contentfeed.models.article import Article, Contributor, Image, Person, Status, Tombstone
+from contentfeed.models.article import (
+    Article,
+    Attachment,
+    Contributor,
+    Episode,
+    EpisodeType,
+    Image,
+    Person,
+    Status,
+    Tombstone,
+    Transcript,
+)
 
-__all__ = ["Article", "Contributor", "Image", "Person", "Status", "Tombstone"]
+__all__ = [
+    "Article",
+    "Attachment",
+    "Contributor",
+    "Episode",
+    "EpisodeType",
+    "Image",
+    "Person",
+    "Status",
+    "Tombstone",
+    "Transcript",
+]

@@ -18,8 +18,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StrictStr,
     field_validator,
+    model_validator,
 )
 
 from contentfeed.text import slugify
@@ -28,6 +30,8 @@ MAX_CONTENT_CHARS = 100_000
 MAX_TAGS = 10
 MAX_AUTHORS = 5
 MAX_CONTRIBUTORS = 10
+MAX_ATTACHMENTS = 10
+MAX_TRANSCRIPTS = 10
 
 
 # Control characters XML 1.0 cannot carry and U+FFFE/U+FFFF; for single lines also tab, CR and
@@ -51,6 +55,9 @@ NAME_PATTERN = f"^[^{_CONTROL}]*[^\\W_][^{_CONTROL}]*$"
 URL_PATTERN = f"^https?://[^{_SPACE}/?#{_CONTROL}]+[^{_SPACE}{_CONTROL}]*$"
 EMAIL_PATTERN = f"^[^@{_SPACE}{_CONTROL}]+@[^@{_SPACE}{_CONTROL}]+$"
 SLUG_PATTERN = r"^[^\W_]+(?:-[^\W_]+)*$"
+MIME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"
+"""A MIME type without parameters, e.g. ``audio/mpeg`` (RFC 6838 names)."""
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$"
 GUID_PATTERN = f"^[A-Za-z][A-Za-z0-9+.-]*:[^{_SPACE}{_CONTROL}]+$"
 """An absolute IRI (``urn:…``, ``tag:…``, ``https://…``), as Atom requires of ids."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -115,6 +122,17 @@ def _whole_number(value: object) -> object:
 Length = Annotated[int, Field(ge=0, le=2**40), BeforeValidator(_whole_number)]
 
 
+Seconds = Annotated[int, Field(ge=0, le=10**7), BeforeValidator(_whole_number)]
+MimeType = Annotated[
+    StrictStr,
+    Field(description="A MIME type, e.g. audio/mpeg"),
+    _schema(MIME_PATTERN),
+    _matching(MIME_PATTERN, "must be a MIME type such as audio/mpeg"),
+    AfterValidator(str.lower),
+]
+Language = Annotated[StrictStr, Field(pattern=LANGUAGE_PATTERN)]
+
+
 def _utc_representable(value: datetime) -> datetime:
     try:
         value.astimezone(UTC)
@@ -168,6 +186,40 @@ class ImageIn(_Input):
     length: Length | None = None
 
 
+class AttachmentIn(_Input):
+    """A media file: audio and video need ``length`` (RSS enclosures require it)."""
+
+    url: Url
+    type: MimeType
+    length: Length | None = Field(None, description="Size in bytes; required for audio and video")
+    duration: Seconds | None = Field(None, description="Playing time in whole seconds")
+    title: Annotated[Line, Field(max_length=300)] | None = None
+
+    @model_validator(mode="after")
+    def _length_for_media(self) -> AttachmentIn:
+        if self.length is None and self.type.startswith(("audio/", "video/")):
+            raise ValueError("length (bytes) is required for audio and video")
+        return self
+
+
+class TranscriptIn(_Input):
+    url: Url
+    type: MimeType = Field(description="e.g. text/vtt, application/x-subrip, text/html")
+    language: Language | None = None
+
+
+class PodcastIn(_Input):
+    """Episode fields: what Apple Podcasts and other podcast apps show for an episode."""
+
+    episode: Annotated[int, Field(ge=1, le=10**6), BeforeValidator(_whole_number)] | None = None
+    season: Annotated[int, Field(ge=1, le=10**4), BeforeValidator(_whole_number)] | None = None
+    episode_type: Literal["full", "trailer", "bonus"] | None = None
+    explicit: StrictBool | None = None
+    image: Url | None = Field(None, description="The episode's square artwork")
+    transcripts: Annotated[list[TranscriptIn], Field(max_length=MAX_TRANSCRIPTS)] = []
+    chapters_url: Url | None = Field(None, description="A Podcast Index JSON chapters file")
+
+
 Tag = Annotated[Name, Field(min_length=1, max_length=40)]
 Guid = Annotated[
     StrictStr,
@@ -203,9 +255,10 @@ class ArticleIn(_Input):
     published_at: Timestamp | None = None
     status: Literal["published", "draft"] = "published"
     guid: Guid | None = None
-    language: (
-        Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")] | None
-    ) = None
+    language: Language | None = None
+    attachments: Annotated[list[AttachmentIn], Field(max_length=MAX_ATTACHMENTS)] = []
+    podcast: PodcastIn | None = None
+    show: Slug | None = Field(None, description="The slug of the show this article belongs to")
 
     @field_validator("tags")
     @classmethod
@@ -236,6 +289,18 @@ class ImagePatch(_Input):
     length: Length | None = None
 
 
+class PodcastPatch(_Input):
+    """Episode fields in a merge patch: fields present replace, fields set to null are removed."""
+
+    episode: Annotated[int, Field(ge=1, le=10**6), BeforeValidator(_whole_number)] | None = None
+    season: Annotated[int, Field(ge=1, le=10**4), BeforeValidator(_whole_number)] | None = None
+    episode_type: Literal["full", "trailer", "bonus"] | None = None
+    explicit: StrictBool | None = None
+    image: Url | None = None
+    transcripts: Annotated[list[TranscriptIn], Field(max_length=MAX_TRANSCRIPTS)] | None = None
+    chapters_url: Url | None = None
+
+
 class ArticlePatch(_Input):
     """A JSON Merge Patch (RFC 7396) of an article: only the fields to change.
 
@@ -255,9 +320,10 @@ class ArticlePatch(_Input):
     published_at: Timestamp | None = None
     status: Literal["published", "draft"] | None = None
     guid: Guid | None = None
-    language: (
-        Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")] | None
-    ) = None
+    language: Language | None = None
+    attachments: Annotated[list[AttachmentIn], Field(max_length=MAX_ATTACHMENTS)] | None = None
+    podcast: PodcastPatch | None = None
+    show: Slug | None = None
 
     def document(self) -> dict[str, Any]:
         """The patch as sent: present fields only, explicit nulls kept (they mean "remove")."""
@@ -284,6 +350,30 @@ class ImageOut(BaseModel):
     length: int | None = None
 
 
+class AttachmentOut(BaseModel):
+    url: str
+    type: str
+    length: int | None = None
+    duration: int | None = None
+    title: str | None = None
+
+
+class TranscriptOut(BaseModel):
+    url: str
+    type: str
+    language: str | None = None
+
+
+class PodcastOut(BaseModel):
+    episode: int | None = None
+    season: int | None = None
+    episode_type: Literal["full", "trailer", "bonus"] | None = None
+    explicit: bool | None = None
+    image: str | None = None
+    transcripts: list[TranscriptOut] = []
+    chapters_url: str | None = None
+
+
 class Links(BaseModel):
     self: str
     alternate: str
@@ -305,6 +395,9 @@ class ArticleOut(BaseModel):
     published_at: datetime
     status: Literal["published", "draft"]
     language: str | None
+    attachments: list[AttachmentOut]
+    podcast: PodcastOut | None
+    show: str | None
     guid: str = Field(description="The id feeds give this article (immutable)")
     created_at: datetime
     updated_at: datetime

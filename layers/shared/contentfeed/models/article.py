@@ -46,6 +46,59 @@ class Image:
     length: int | None = None
 
 
+PLAYABLE_PREFIXES = ("audio/", "video/")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A media file that goes with an article: an episode's MP3, a video, a PDF.
+
+    ``length`` (bytes) is always set for audio and video (RSS enclosures require it);
+    ``duration`` is in whole seconds.
+    """
+
+    url: str
+    type: str
+    length: int | None = None
+    duration: int | None = None
+    title: str | None = None
+
+    @property
+    def playable(self) -> bool:
+        """Audio or video: what podcast apps and players play (the RSS ``<enclosure>``)."""
+        return self.type.lower().startswith(PLAYABLE_PREFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A transcript or captions file of an episode (Podcast Index ``podcast:transcript``)."""
+
+    url: str
+    type: str
+    language: str | None = None
+
+
+class EpisodeType(StrEnum):
+    FULL = "full"
+    TRAILER = "trailer"
+    BONUS = "bonus"
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """The podcast fields of an article (all optional): what Apple and podcast apps show."""
+
+    episode: int | None = None
+    season: int | None = None
+    episode_type: EpisodeType | None = None
+    explicit: bool | None = None
+    image: str | None = None
+    """The episode's own square artwork (URL); the show's is used without it."""
+    transcripts: tuple[Transcript, ...] = ()
+    chapters_url: str | None = None
+    """A Podcast Index JSON chapters file."""
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A stored article. ``id`` never changes; ``version`` grows by one on every write."""
@@ -68,10 +121,24 @@ class Article:
     language: str | None = None
     guid: str | None = None
     """The id feed readers see, when it is not derived from ``id`` (kept from an imported feed)."""
+    attachments: tuple[Attachment, ...] = ()
+    podcast: Episode | None = None
+    show: str | None = None
+    """The slug of the show this article belongs to (an episode when it has playable media)."""
 
     def is_visible(self, now: datetime) -> bool:
         """Published and due: what readers without a key may see."""
         return self.status is Status.PUBLISHED and self.published_at <= now
+
+    @property
+    def enclosure(self) -> Attachment | None:
+        """The first audio or video attachment: the one RSS carries as ``<enclosure>``."""
+        return next((item for item in self.attachments if item.playable), None)
+
+    @property
+    def is_episode(self) -> bool:
+        """Part of a show and playable: it appears in the show's podcast feed."""
+        return self.show is not None and self.enclosure is not None
 
     @property
     def tag_slugs(self) -> tuple[str, ...]:

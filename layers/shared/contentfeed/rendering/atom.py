@@ -117,7 +117,8 @@ class _Feed:
 
 
 class _Entry:
-    """feedgen extension for one entry: its language and its image as an enclosure link."""
+    """feedgen extension for one entry: its language, its image and attachments as enclosure
+    links (with ``type``, ``length`` and ``title``)."""
 
     def __init__(self, entry: Entry) -> None:
         self.entry = entry
@@ -136,4 +137,12 @@ class _Entry:
                 link.set("type", image.type)
             if image.length is not None:
                 link.set("length", str(image.length))
+        for attachment in self.entry.attachments:
+            link = etree.SubElement(
+                element, "link", rel="enclosure", href=attachment.url, type=attachment.type
+            )
+            if attachment.length is not None:
+                link.set("length", str(attachment.length))
+            if attachment.title:
+                link.set("title", attachment.title)
         return element

@@ -17,11 +17,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from contentfeed.models import Article, Contributor, Image, Person
+from contentfeed.models import Article, Attachment, Contributor, Episode, Image, Person, Transcript
 from contentfeed.rendering.html import absolute_url, absolutize, clean_text, text_excerpt
 from contentfeed.rendering.identity import entry_id
 
@@ -58,8 +58,17 @@ class Entry:
     image: Image | None
     """With an absolute URL."""
     language: str | None
+    attachments: tuple[Attachment, ...] = ()
+    """With absolute URLs and XML-clean titles."""
+    podcast: Episode | None = None
+    """With absolute URLs."""
     rendered: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
     """What each format built from this entry (see :func:`rendered`)."""
+
+    @property
+    def enclosure(self) -> Attachment | None:
+        """The first audio or video attachment (RSS allows one ``<enclosure>`` per item)."""
+        return next((item for item in self.attachments if item.playable), None)
 
 
 def rendered[T](entry: Entry, kind: str, build: Callable[[Entry], T]) -> T:
@@ -172,6 +181,33 @@ def prepare_entry(article: Article, site_url: str) -> Entry:
             length=image.length,
         ),
         language=_optional(article.language),
+        attachments=tuple(
+            Attachment(
+                url=absolute_url(clean_text(item.url), url),
+                type=clean_text(item.type),
+                length=item.length,
+                duration=item.duration,
+                title=_optional(item.title),
+            )
+            for item in article.attachments
+        ),
+        podcast=None if article.podcast is None else _episode(article.podcast, url),
+    )
+
+
+def _episode(episode: Episode, base: str) -> Episode:
+    return replace(
+        episode,
+        image=episode.image and absolute_url(clean_text(episode.image), base),
+        transcripts=tuple(
+            Transcript(
+                url=absolute_url(clean_text(t.url), base),
+                type=clean_text(t.type),
+                language=_optional(t.language),
+            )
+            for t in episode.transcripts
+        ),
+        chapters_url=episode.chapters_url and absolute_url(clean_text(episode.chapters_url), base),
     )
 
 

@@ -3,7 +3,8 @@
 Keys come in a fixed order and optional ones are left out rather than written as null. What
 JSON Feed has no field for (contributors, the image's caption, credit and alt text) rides in a
 ``_contentfeed`` extension object, as the spec allows for keys starting with an underscore. The
-image is the item's ``image``, not an attachment: attachments are for podcast-style media.
+image is the item's ``image``, not an attachment: ``attachments`` carries the article's media
+files (audio, video, documents) with their type, size, duration and title.
 """
 
 from __future__ import annotations
@@ -89,6 +90,16 @@ def _item(entry: Entry) -> dict[str, Any]:
         authors=[_compact(name=person.name, url=person.url) for person in entry.authors],
         tags=list(entry.tags),
         language=entry.language,
+        attachments=[
+            _compact(
+                url=attachment.url,
+                mime_type=attachment.type,
+                title=attachment.title,
+                size_in_bytes=attachment.length,
+                duration_in_seconds=attachment.duration,
+            )
+            for attachment in entry.attachments
+        ],
         _contentfeed=_compact(
             contributors=[
                 _compact(name=person.name, role=person.role) for person in entry.contributors

@@ -4,6 +4,10 @@ feedgen builds the channel and its items. Two small feedgen extensions add what 
 wrong (STYLE.md, "feedgen traps"): the ``atom:link`` relations besides ``self``, ``sy:*`` names in
 their real case, and per item ``dc:creator`` (RSS ``<author>``
 must be an email address), ``dc:contributor`` and ``media:content``.
+
+RSS allows one ``<enclosure>`` per item: it carries the first audio or video attachment (what
+podcast apps play), else the image. Every attachment is also a ``media:content``, inside one
+``media:group`` when there are several.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
-from contentfeed.models import Article, Image
+from contentfeed.models import Article, Attachment, Image
 from contentfeed.rendering.entry import Entry, feed_entry, rendered
 from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
 from contentfeed.rendering.html import clean_text
@@ -83,7 +87,9 @@ def _feedgen_item(entry: Entry) -> BuiltOnceEntry:
         item.content(entry.content_html)
     for tag in entry.tags:
         item.category(term=tag)
-    if image := entry.image:
+    if media := entry.enclosure:
+        item.enclosure(media.url, str(media.length or 0), media.type)
+    elif image := entry.image:
         item.enclosure(image.url, str(image.length or 0), _image_type(image))
     item.register_extension("contentfeed", partial(_Item, entry), atom=False)
     return item
@@ -159,4 +165,31 @@ class _Item:
             _text_element(media, f"{{{MEDIA}}}title", image.alt)
             _text_element(media, f"{{{MEDIA}}}description", image.caption)
             _text_element(media, f"{{{MEDIA}}}credit", image.credit)
+        attachments = self.entry.attachments
+        parent = etree.SubElement(item, f"{{{MEDIA}}}group") if len(attachments) > 1 else item
+        for attachment in attachments:
+            media_content(parent, attachment)
         return item
+
+
+def _medium(media_type: str) -> str:
+    """Media RSS ``medium``: image, audio or video by the type's top level, else document."""
+    top = media_type.split("/", 1)[0]
+    return top if top in ("image", "audio", "video") else "document"
+
+
+def media_content(parent: Any, attachment: Attachment) -> Any:
+    """One attachment as ``media:content`` (Media RSS 1.5.1)."""
+    media = etree.SubElement(
+        parent,
+        f"{{{MEDIA}}}content",
+        url=attachment.url,
+        type=attachment.type,
+        medium=_medium(attachment.type),
+    )
+    if attachment.length:  # a positive integer: 0 means unknown
+        media.set("fileSize", str(attachment.length))
+    if attachment.duration:
+        media.set("duration", str(attachment.duration))
+    _text_element(media, f"{{{MEDIA}}}title", attachment.title)
+    return media
