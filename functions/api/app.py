@@ -37,6 +37,7 @@ from contentfeed.errors import (
     UnsupportedMediaType,
 )
 from contentfeed.http.cors import CORS
+from contentfeed.http.media import HTML, JSON, PROBLEM_JSON
 from contentfeed.http.paging import encode_cursor
 from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
@@ -65,11 +66,9 @@ OPENAPI_INFO: dict[str, Any] = {
 }
 WRITE_KEY: list[dict[str, list[str]]] = [{"writeKey": []}]
 
-JSON = "application/json"
-
 
 def _problem_response(description: str) -> OpenAPIResponse:
-    return {"description": description, "content": {"application/problem+json": {"model": Problem}}}
+    return {"description": description, "content": {PROBLEM_JSON: {"model": Problem}}}
 
 
 READ_ERRORS: dict[int, OpenAPIResponse] = {
@@ -378,7 +377,7 @@ def openapi() -> Response[str]:
 @app.get("/docs", summary="Interactive API documentation", include_in_schema=False)
 def docs() -> Response[str]:
     base = base_url(app.current_event.raw_event, get_settings())
-    return Response(status_code=200, content_type="text/html", body=docs_page(base))
+    return Response(status_code=200, content_type=HTML, body=docs_page(base))
 
 
 # ------------------------------------------------------------------- errors
@@ -423,7 +422,7 @@ def handle_validation_error(error: RequestValidationError) -> Response[str]:
 
 @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
 def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
-    return from_error(UnsupportedMediaType("send the body as application/json"))
+    return from_error(UnsupportedMediaType(f"send the body as {JSON}"))
 
 
 ARTICLE_METHODS = {"/articles": "GET, POST", "/articles/{id}": "GET, PUT, PATCH, DELETE"}

@@ -27,20 +27,20 @@ from contentfeed.errors import (
     StorageMisconfigured,
     StorageUnavailable,
 )
+from contentfeed.http import media
 from contentfeed.http.cors import CORS
 from contentfeed.http.negotiation import prefers_html
 from contentfeed.http.problem import from_error
 from contentfeed.http.request import base_url, header
-from contentfeed.logic.feeds import (
+from contentfeed.http.routes import (
     FORMAT_TITLES,
-    MEDIA_TYPES,
-    FeedAnswer,
-    FeedRequest,
+    FeedRoute,
     Format,
     Kind,
-    Renderer,
-    serve_feed,
+    feed_routes,
+    is_feed_path,
 )
+from contentfeed.logic.feeds import FeedAnswer, FeedRequest, Renderer, serve_feed
 from contentfeed.models import Article
 from contentfeed.rendering.model import FeedInfo
 from contentfeed.text import slugify
@@ -50,7 +50,6 @@ metrics = Metrics()
 app = APIGatewayRestResolver(cors=CORS)
 
 ALLOW = "GET, HEAD"
-HTML = "text/html; charset=utf-8"
 
 
 get_store = default_store  # a name of this module, so tests can give it another store
@@ -74,7 +73,7 @@ def renderer_for(request: FeedRequest, base: str, *, head: bool = False) -> Rend
         alternates = [
             Alternate(
                 title=FORMAT_TITLES[fmt],
-                media_type=MEDIA_TYPES[fmt],
+                media_type=media.FEED_TYPES[fmt],
                 url=folder + request.path(fmt).removeprefix(request.folder),
             )
             for fmt in Format
@@ -101,9 +100,7 @@ def renderer_for(request: FeedRequest, base: str, *, head: bool = False) -> Rend
 
 
 def _content_type(request: FeedRequest) -> str:
-    if request.html:
-        return HTML
-    return f"{MEDIA_TYPES[request.format]}; charset=utf-8"
+    return media.with_charset(media.HTML if request.html else media.FEED_TYPES[request.format])
 
 
 def _respond(request: FeedRequest) -> Response[str]:
@@ -151,27 +148,19 @@ def _request(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> FeedR
     )
 
 
-@app.route("/", method=["GET", "HEAD"])
-def home() -> Response[str]:
-    return _respond(_request(Kind.SITE, "", Format.RSS, home=True))
+def _register(route: FeedRoute) -> None:
+    """One resolver route per entry of the route table (``contentfeed.http.routes``)."""
+
+    @app.route(route.path("<>"), method=["GET", "HEAD"])
+    def feed(**parameters: str) -> Response[str]:
+        if route.format is None:
+            return _respond(_request(Kind.SITE, "", Format.RSS, home=True))
+        slug = parameters[route.parameter] if route.parameter else ""
+        return _respond(_request(route.kind, slug, route.format))
 
 
-def _register(fmt: Format, file_name: str) -> None:
-    @app.route(f"/{file_name}", method=["GET", "HEAD"])
-    def site_feed() -> Response[str]:
-        return _respond(_request(Kind.SITE, "", fmt))
-
-    @app.route(f"/tags/<tag>/{file_name}", method=["GET", "HEAD"])
-    def tag_feed(tag: str) -> Response[str]:
-        return _respond(_request(Kind.TAG, tag, fmt))
-
-    @app.route(f"/authors/<author>/{file_name}", method=["GET", "HEAD"])
-    def author_feed(author: str) -> Response[str]:
-        return _respond(_request(Kind.AUTHOR, author, fmt))
-
-
-for _format, _file in (("rss", "feed.xml"), ("atom", "atom.xml"), ("json", "feed.json")):
-    _register(Format(_format), _file)
+for _route in feed_routes():
+    _register(_route)
 
 
 @app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
@@ -186,21 +175,11 @@ def handle_service_error(error: ContentFeedError) -> Response[str]:
 @app.not_found
 def handle_not_found(_: Exception) -> Response[str]:
     method = app.current_event.http_method
-    if method not in ("GET", "HEAD") and _is_feed_path(app.current_event.path):
+    if method not in ("GET", "HEAD") and is_feed_path(app.current_event.path):
         return from_error(
             MethodNotAllowed(f"{method} is not allowed here; use {ALLOW}", allow=ALLOW)
         )
     return from_error(NotFound(f"no route {method} {app.current_event.path}"))
-
-
-def _is_feed_path(path: str) -> bool:
-    parts = path.strip("/").split("/")
-    names = ("feed.xml", "atom.xml", "feed.json")
-    return (
-        path == "/"
-        or (len(parts) == 1 and parts[0] in names)
-        or (len(parts) == 3 and parts[0] in ("tags", "authors") and parts[2] in names)
-    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

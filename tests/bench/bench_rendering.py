@@ -65,15 +65,9 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
     from contentfeed.config import get_settings
     from contentfeed.dal import ScopePage
     from contentfeed.dal import items as mapping
-    from contentfeed.logic.feeds import (
-        FORMAT_TITLES,
-        MEDIA_TYPES,
-        FeedRequest,
-        Format,
-        Kind,
-        feed_info,
-        first_page_validators,
-    )
+    from contentfeed.http.media import FEED_TYPES as MEDIA_TYPES
+    from contentfeed.http.routes import FORMAT_TITLES, Format, Kind
+    from contentfeed.logic.feeds import FeedRequest, feed_info, first_page_validators
     from contentfeed.rendering import entry as entry_cache
     from contentfeed.rendering.atom import render_atom_counted
     from contentfeed.rendering.entry import prepare_entry

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from contentfeed.dal import keys as table_keys
+from contentfeed.http.routes import feed_routes
 from contentfeed_cli.local.gateway import LambdaContext, build_event
 from contentfeed_cli.local.template import Template
 from tests.conftest import ROOT
@@ -82,6 +83,16 @@ def test_template_routes_are_served_and_served_routes_are_in_the_template(
         for method in ("get", "post", "put", "patch", "delete"):
             if method in operations:
                 assert (method.upper(), normalise(path)) in declared, f"{method} {path} missing"
+
+
+def test_the_template_declares_exactly_the_feed_route_table(template: Template) -> None:
+    # Given the feed URL layout as the code defines it
+    defined = {route.path() for route in feed_routes()}
+    # When the template's routes to the feeds function are read
+    declared = [r.path for r in template.routes() if r.function == "FeedsFunction"]
+    # Then each defined path is declared once (for every method), and nothing else is
+    assert sorted(declared) == sorted(defined)
+    assert {r.method for r in template.routes() if r.function == "FeedsFunction"} == {"ANY"}
 
 
 def test_layer_matches_the_functions(template: Template) -> None:

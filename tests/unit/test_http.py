@@ -71,3 +71,26 @@ def test_http_dates_round_trip() -> None:
 )
 def test_browsers_get_html_and_readers_get_feeds(accept: str | None, html: bool) -> None:
     assert prefers_html(accept) is html
+
+
+def test_the_route_table_builds_every_feed_path_and_recognises_them() -> None:
+    # Given the feed route table
+    from contentfeed.http.routes import Format, Kind, feed_path, feed_routes, is_feed_path
+
+    # When paths are built from it
+    tag_atom = feed_path(Kind.TAG, "déjà vu", Format.ATOM)
+    templates = [route.path() for route in feed_routes()]
+    # Then they are the documented layout, escaped, and recognised as feed paths
+    assert tag_atom == "/tags/d%C3%A9j%C3%A0%20vu/atom.xml"
+    assert feed_path(Kind.SITE, "", Format.JSON) == "/feed.json"
+    assert "/authors/{author}/feed.xml" in templates and "/" in templates
+    assert len(templates) == len(set(templates)) == 1 + len(Kind) * len(Format)
+    assert all(is_feed_path(t.replace("{tag}", "x").replace("{author}", "y")) for t in templates)
+    assert not is_feed_path("/articles") and not is_feed_path("/tags/x/index.html")
+
+
+def test_media_types_guess_an_image_type_from_its_file_name() -> None:
+    from contentfeed.http.media import OCTET_STREAM, guess_image_type
+
+    assert guess_image_type("https://cdn.example.org/a/photo.JPG?w=800") == "image/jpeg"
+    assert guess_image_type("https://cdn.example.org/a/photo") == OCTET_STREAM

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from contentfeed.http import media
 from contentfeed_cli.local.template import FunctionSpec, RouteSpec, Template
 
 STAGE = "local"
@@ -177,8 +178,8 @@ class Gateway:
         spec = self.responses.get(kind) or self.responses.get(family)
         if spec is None:
             body = json.dumps({"message": kind.replace("_", " ").capitalize()}).encode()
-            return HttpResponse(fallback, [("Content-Type", "application/json")], body)
-        headers = [("Content-Type", "application/json"), *spec.headers.items()]
+            return HttpResponse(fallback, [("Content-Type", media.JSON)], body)
+        headers = [("Content-Type", media.JSON), *spec.headers.items()]
         deduped = list({name.lower(): (name, value) for name, value in headers}.values())
         return HttpResponse(spec.status, deduped, spec.body.encode("utf-8"))
 

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from contentfeed.http.routes import FORMAT_TITLES, HOME, Format, Kind, feed_path
 from contentfeed_cli.local.gateway import Gateway
 from contentfeed_cli.local.streams import StreamPoller
 from contentfeed_cli.local.template import Template, create_table, find_template
@@ -30,10 +31,8 @@ LOCAL_DEFAULTS = {
 }
 PRINTED_URLS = (
     ("articles", "/articles"),
-    ("RSS", "/feed.xml"),
-    ("Atom", "/atom.xml"),
-    ("JSON Feed", "/feed.json"),
-    ("home", "/"),
+    *((FORMAT_TITLES[fmt], feed_path(Kind.SITE, "", fmt)) for fmt in Format),
+    ("home", HOME),
     ("API docs", "/docs"),
     ("OpenAPI", "/openapi.json"),
 )

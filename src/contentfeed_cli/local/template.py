@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from contentfeed.http import media
+
 
 class _CloudFormationLoader(yaml.SafeLoader):
     """A YAML loader that keeps CloudFormation's short tags as their long form (``!Ref x`` → ``{"Ref": x}``)."""
@@ -191,7 +193,7 @@ class Template:
                 name: str(value).strip("'")
                 for name, value in spec.get("ResponseParameters", {}).get("Headers", {}).items()
             }
-            body = spec.get("ResponseTemplates", {}).get("application/json", "")
+            body = spec.get("ResponseTemplates", {}).get(media.JSON, "")
             responses[kind] = GatewayResponse(
                 status=int(spec["StatusCode"]), headers=headers, body=body
             )

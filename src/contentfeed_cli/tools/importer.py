@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import feedparser
 from pydantic import TypeAdapter, ValidationError
 
+from contentfeed.http import media
 from contentfeed.models.api import (
     GUID_PATTERN,
     ArticleId,
@@ -42,7 +43,7 @@ from contentfeed_cli.tools.sync import Outcome, sync
 IMPORT_NAMESPACE = uuid.UUID("b90328c8-a578-55c4-8dca-eb8aea010cc6")
 """``uuid5(NAMESPACE_URL, "https://contentfeed.dev/import")``. Never change it: imported
 articles would get new ids, and the next import would duplicate them."""
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+HTML_TYPES = frozenset({media.HTML, media.XHTML})
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
 _GUID = re.compile(GUID_PATTERN)

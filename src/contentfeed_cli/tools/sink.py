@@ -24,6 +24,7 @@ from contentfeed import __version__
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.errors import ContentFeedError, StorageMisconfigured, StorageUnavailable
+from contentfeed.http import media
 from contentfeed.logic.articles import Preconditions, as_input, replace_article
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
@@ -137,9 +138,9 @@ class ApiSink:
 
     def _call(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
         data = None if body is None else json.dumps(body).encode()
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        headers = {"Accept": media.JSON, "User-Agent": USER_AGENT}
         if data is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = media.JSON
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
         # The scheme was checked in __init__: http or https only.

@@ -9,16 +9,7 @@ from __future__ import annotations
 
 import re
 
-FEED_TYPES = frozenset(
-    {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/feed+json",
-        "application/xml",
-        "text/xml",
-        "application/json",
-    }
-)
+from contentfeed.http.media import FEED_LIKE, HTML
 
 _QVALUE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 """A quality value is a plain decimal; anything else (signs, exponents, ``nan``, ``inf``, digits
@@ -51,8 +42,8 @@ def prefers_html(accept: str | None) -> bool:
     if not accept:
         return False
     weights = _weights(accept)
-    html = weights.get("text/html", 0.0)
+    html = weights.get(HTML, 0.0)
     if html <= 0.0:
         return False
-    best_feed = max((weights.get(media, 0.0) for media in FEED_TYPES), default=0.0)
+    best_feed = max((weights.get(media_type, 0.0) for media_type in FEED_LIKE), default=0.0)
     return html > best_feed

@@ -16,8 +16,7 @@ from contentfeed.errors import (
     StorageMisconfigured,
     StorageUnavailable,
 )
-
-PROBLEM_JSON = "application/problem+json"
+from contentfeed.http.media import PROBLEM_JSON
 
 
 def problem_body(

@@ -16,12 +16,13 @@ from contentfeed.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from contentfeed.http.media import JSON, MERGE_PATCH
 from contentfeed.limits import MAX_BODY_BYTES
 
 JSON_TYPES = {
-    ("POST", "/articles"): ("application/json",),
-    ("PUT", "/articles/{id}"): ("application/json",),
-    ("PATCH", "/articles/{id}"): ("application/merge-patch+json", "application/json"),
+    ("POST", "/articles"): (JSON,),
+    ("PUT", "/articles/{id}"): (JSON,),
+    ("PATCH", "/articles/{id}"): (MERGE_PATCH, JSON),
 }
 """The routes that take a body (by API Gateway resource), and the media types each accepts."""
 
@@ -96,9 +97,7 @@ def as_json_request(event: dict[str, Any]) -> dict[str, Any]:
     """
     headers = dict(event.get("headers") or {})
     for name, value in headers.items():
-        if name.lower() == "content-type" and str(value).lower().startswith(
-            "application/merge-patch+json"
-        ):
-            headers[name] = "application/json"
+        if name.lower() == "content-type" and str(value).lower().startswith(MERGE_PATCH):
+            headers[name] = JSON
             return {**event, "headers": headers}
     return event

@@ -12,8 +12,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
-from urllib.parse import quote
 
 from contentfeed import __version__
 from contentfeed.config import Settings
@@ -22,6 +20,7 @@ from contentfeed.dal import keys as table_keys
 from contentfeed.errors import NotFound
 from contentfeed.http.conditional import http_date, is_not_modified, strong_etag
 from contentfeed.http.paging import decode_cursor, encode_cursor
+from contentfeed.http.routes import HOME, Format, Kind, feed_path, folder
 from contentfeed.models import Article
 from contentfeed.rendering.identity import entry_id
 from contentfeed.rendering.model import DeletedEntry, FeedInfo
@@ -31,27 +30,6 @@ FEED_NAMESPACE = uuid.UUID("0d6f3f1e-5a7b-4c2d-8e9f-1a2b3c4d5e6f")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RENDER_REVISION = f"{__version__}-1"
 """Part of every feed ETag: bump it when the rendered bytes change for the same data."""
-
-
-class Format(StrEnum):
-    RSS = "rss"
-    ATOM = "atom"
-    JSON = "json"
-
-
-FILE_NAMES = {Format.RSS: "feed.xml", Format.ATOM: "atom.xml", Format.JSON: "feed.json"}
-MEDIA_TYPES = {
-    Format.RSS: "application/rss+xml",
-    Format.ATOM: "application/atom+xml",
-    Format.JSON: "application/feed+json",
-}
-FORMAT_TITLES = {Format.RSS: "RSS", Format.ATOM: "Atom", Format.JSON: "JSON Feed"}
-
-
-class Kind(StrEnum):
-    SITE = "site"
-    TAG = "tag"
-    AUTHOR = "author"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +55,12 @@ class FeedRequest:
     @property
     def folder(self) -> str:
         """The path the feed files of this scope live under ('' for the site)."""
-        if self.kind is Kind.TAG:
-            return f"/tags/{quote(self.slug)}"
-        if self.kind is Kind.AUTHOR:
-            return f"/authors/{quote(self.slug)}"
-        return ""
+        return folder(self.kind, self.slug)
 
     def path(self, fmt: Format | None = None) -> str:
         if self.home and fmt is None:
-            return "/"
-        return f"{self.folder}/{FILE_NAMES[fmt or self.format]}"
+            return HOME
+        return feed_path(self.kind, self.slug, fmt or self.format)
 
 
 @dataclass(frozen=True, slots=True)

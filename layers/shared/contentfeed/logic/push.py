@@ -18,7 +18,8 @@ from typing import Any
 
 from contentfeed.dal import keys as table_keys
 from contentfeed.dal.items import record_from_image
-from contentfeed.logic.feeds import FILE_NAMES
+from contentfeed.http.media import FORM
+from contentfeed.http.routes import Format, Kind, feed_path
 from contentfeed.models import Article, Status
 
 PING_ATTEMPTS = 3
@@ -71,15 +72,14 @@ def feed_urls(base: str, scopes: Iterable[str]) -> list[str]:
         parts = table_keys.split_scope(scope)
         if parts is None:
             continue
-        kind, slug = parts
-        folder = "" if kind == table_keys.SITE else f"/{kind}s/{urllib.parse.quote(slug)}"
-        urls.extend(f"{base}{folder}/{name}" for name in FILE_NAMES.values())
+        kind, slug = Kind(parts[0]), parts[1]
+        urls.extend(base + feed_path(kind, slug, fmt) for fmt in Format)
     return sorted(urls)
 
 
 def http_post(url: str, body: bytes) -> int:
     request = urllib.request.Request(  # noqa: S310 (the operator's configured hub, http or https)
-        url, data=body, method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        url, data=body, method="POST", headers={"Content-Type": FORM}
     )
     try:
         with urllib.request.urlopen(request, timeout=PING_TIMEOUT_SECONDS) as response:  # noqa: S310

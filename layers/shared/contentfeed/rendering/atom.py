@@ -16,6 +16,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
+from contentfeed.http import media
 from contentfeed.models import Article, Person
 from contentfeed.rendering.entry import Entry, feed_entry, rendered
 from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
@@ -25,7 +26,6 @@ from contentfeed.text import rfc3339, slugify
 
 TOMBSTONES = "http://purl.org/atompub/tombstones/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MEDIA_TYPE = "application/atom+xml"
 
 
 def render_atom(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
@@ -45,8 +45,8 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     if subtitle := clean_text(feed.description):
         generator.subtitle(subtitle)
     generator.updated(feed.updated.astimezone(UTC))  # from the data: never now()
-    generator.link(href=clean_text(feed.self_url), rel="self", type=MEDIA_TYPE)
-    generator.link(href=clean_text(feed.site_url), rel="alternate", type="text/html")
+    generator.link(href=clean_text(feed.self_url), rel="self", type=media.ATOM)
+    generator.link(href=clean_text(feed.site_url), rel="alternate", type=media.HTML)
     for rel, href in (("hub", feed.hub_url), ("first", feed.first_url), ("next", feed.next_url)):
         if href:
             generator.link(href=clean_text(href), rel=rel)

@@ -21,6 +21,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree  # type: ignore[import-untyped]
 
+from contentfeed.http import media
 from contentfeed.models import Article, Attachment, Image
 from contentfeed.rendering.entry import Entry, feed_entry, rendered
 from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
@@ -31,17 +32,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
 MEDIA = "http://search.yahoo.com/mrss/"
 SY = "http://purl.org/rss/1.0/modules/syndication/"
-MEDIA_TYPE = "application/rss+xml"
 # RSS requires an enclosure type; a fixed table keeps the guess the same on every machine.
-_IMAGE_TYPES = {
-    "avif": "image/avif",
-    "gif": "image/gif",
-    "jpeg": "image/jpeg",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "webp": "image/webp",
-}
 _PERIODS = (("hourly", 60), ("daily", 24 * 60), ("weekly", 7 * 24 * 60))
 
 
@@ -97,8 +88,7 @@ def _feedgen_item(entry: Entry) -> BuiltOnceEntry:
 
 def _image_type(image: Image) -> str:
     """The declared media type, else a guess from the file name (RSS requires one)."""
-    extension = image.url.split("?", 1)[0].rsplit(".", 1)[-1].lower()
-    return image.type or _IMAGE_TYPES.get(extension, "application/octet-stream")
+    return image.type or media.guess_image_type(image.url)
 
 
 def _update_period(ttl_minutes: int) -> tuple[str, int]:
@@ -126,7 +116,7 @@ class _Channel:
     def extend_rss(self, rss: Any) -> Any:
         feed, channel = self.feed, rss[0]
         links = (
-            ("self", feed.self_url, MEDIA_TYPE),
+            ("self", feed.self_url, media.RSS),
             ("hub", feed.hub_url, None),
             ("first", feed.first_url, None),
             ("next", feed.next_url, None),

@@ -1,0 +1,97 @@
+"""The feed URL layout, defined once: every feed route, its path and how to build its URLs.
+
+The feeds function registers exactly :func:`feed_routes`, the push consumer pings the URLs
+:func:`feed_path` builds, the local server prints them, and a test checks that ``template.yaml``
+declares exactly these paths for the feeds function (API Gateway cannot read Python).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import quote
+
+
+class Format(StrEnum):
+    RSS = "rss"
+    ATOM = "atom"
+    JSON = "json"
+
+
+class Kind(StrEnum):
+    """Whose feed: the whole site, one tag's or one author's (values match ``dal.keys`` scopes)."""
+
+    SITE = "site"
+    TAG = "tag"
+    AUTHOR = "author"
+
+
+FILE_NAMES: dict[Format, str] = {
+    Format.RSS: "feed.xml",
+    Format.ATOM: "atom.xml",
+    Format.JSON: "feed.json",
+}
+FORMAT_TITLES: dict[Format, str] = {
+    Format.RSS: "RSS",
+    Format.ATOM: "Atom",
+    Format.JSON: "JSON Feed",
+}
+FOLDERS: dict[Kind, tuple[str, str] | None] = {
+    Kind.SITE: None,
+    Kind.TAG: ("tags", "tag"),
+    Kind.AUTHOR: ("authors", "author"),
+}
+"""Kind → (the folder its feeds live in, the name of the path parameter); None: at the root."""
+HOME = "/"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRoute:
+    """One feed path: ``format`` None is the HTML home page (``/``)."""
+
+    kind: Kind
+    format: Format | None
+
+    @property
+    def parameter(self) -> str | None:
+        folder = FOLDERS[self.kind]
+        return None if folder is None else folder[1]
+
+    def path(self, style: str = "{}") -> str:
+        """The path template; ``style`` "{}" gives API Gateway's ``{tag}``, "<>" Powertools'
+        ``<tag>``."""
+        if self.format is None:
+            return HOME
+        folder = FOLDERS[self.kind]
+        prefix = "" if folder is None else f"/{folder[0]}/{style[0]}{folder[1]}{style[1]}"
+        return f"{prefix}/{FILE_NAMES[self.format]}"
+
+
+def feed_routes() -> tuple[FeedRoute, ...]:
+    """Every path the feeds function answers: the home page, then each kind in each format."""
+    return (
+        FeedRoute(Kind.SITE, None),
+        *(FeedRoute(kind, fmt) for kind in Kind for fmt in Format),
+    )
+
+
+def folder(kind: Kind, slug: str) -> str:
+    """The path a kind's feed files live under ('' for the site)."""
+    place = FOLDERS[kind]
+    return "" if place is None else f"/{place[0]}/{quote(slug)}"
+
+
+def feed_path(kind: Kind, slug: str, fmt: Format) -> str:
+    return f"{folder(kind, slug)}/{FILE_NAMES[fmt]}"
+
+
+def is_feed_path(path: str) -> bool:
+    """Whether a request path is one of the feed routes (whatever the tag or author)."""
+    if path == HOME:
+        return True
+    parts = path.strip("/").split("/")
+    names = set(FILE_NAMES.values())
+    folders = {place[0] for place in FOLDERS.values() if place is not None}
+    return (len(parts) == 1 and parts[0] in names) or (
+        len(parts) == 3 and parts[0] in folders and parts[2] in names
+    )
