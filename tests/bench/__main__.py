@@ -4,7 +4,8 @@
     python -m tests.bench --quick    # a smoke run with few repetitions (numbers not meaningful)
 
 Order: cold starts and warm requests run alone (they are timed); the capacity simulation, which
-only counts, runs in a second process while the scale benchmark loads and measures its tables.
+only counts, runs in a second process while the scale benchmark loads and measures its tables;
+then the local server is loaded with 2,000 articles through its API, in a process of its own.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from tests.bench import (
     bench_capacity,
     bench_coldstart,
+    bench_local,
     bench_rendering,
     bench_requests,
     bench_scale,
@@ -117,10 +119,18 @@ def main() -> None:
         if simulation.wait() != 0:
             raise SystemExit("the capacity simulation failed")
         sim = bench_capacity.SimResult(**json.loads(out.read_text()))
+        step("the local server at 100 and 2,000 articles (in a process of its own)")
+        local_out = Path(folder) / "local.json"
+        local_sizes = ["100", "300"] if quick else [str(n) for n in bench_local.SIZES]
+        command = [sys.executable, "-m", "tests.bench.bench_local", "--json", str(local_out)]
+        command += ["--sizes", *local_sizes, "--runs", "5" if quick else "15"]
+        if subprocess.run(command, cwd=s.ROOT, env=s.subprocess_env(), check=False).returncode:
+            raise SystemExit("the local server benchmark failed")
+        local = bench_local.load(local_out)
 
     info["load_end"] = os.getloadavg()
     elapsed = time.perf_counter() - started
-    report = Report(info, cold, warm, rendering, scale, sim, elapsed, quick=quick)
+    report = Report(info, cold, warm, rendering, scale, sim, elapsed, quick=quick, local=local)
     options.output.write_text(report.markdown(), encoding="utf-8")
     print()
     print(report.console())

@@ -84,6 +84,10 @@ def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
     class RequestHandler(BaseHTTPRequestHandler):
         server_version = "contentfeed-local"
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in one write: unbuffered, the body waited for the client's
+        # delayed ACK of the headers (Nagle), 40-200 ms on every keep-alive request.
+        wbufsize = -1
+        disable_nagle_algorithm = True
 
         def _dispatch(self) -> None:
             started = time.perf_counter()
@@ -156,6 +160,10 @@ def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Any]:
     existing = store.client.list_tables().get("TableNames", [])
     if settings.table_name not in existing:
         create_table(store.client, template, settings.table_name)
+    if mock is not None:
+        from contentfeed_cli.local.engine import accelerate_table
+
+        accelerate_table(settings.table_name)
     now = datetime.now(UTC)
     if options.seed:
         from contentfeed_cli.local.seed import load_samples
