@@ -30,6 +30,7 @@ from contentfeed.errors import (
 from contentfeed.http import media
 from contentfeed.http.cors import CORS
 from contentfeed.http.negotiation import prefers_html
+from contentfeed.http.paging import decode_cursor
 from contentfeed.http.problem import from_error
 from contentfeed.http.request import base_url, header
 from contentfeed.http.routes import (
@@ -103,8 +104,10 @@ def _content_type(request: FeedRequest) -> str:
     return media.with_charset(media.HTML if request.html else media.FEED_TYPES[request.format])
 
 
-def _respond(request: FeedRequest) -> Response[str]:
+def _respond(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> Response[str]:
     settings = get_settings()
+    now = clock()
+    request = _request(kind, slug, fmt, home=home, now=now)
     base = base_url(app.current_event.raw_event, settings)
     answer: FeedAnswer = serve_feed(
         get_store(),
@@ -112,7 +115,7 @@ def _respond(request: FeedRequest) -> Response[str]:
         lambda: renderer_for(request, base, head=app.current_event.http_method == "HEAD"),
         settings=settings,
         base=base,
-        now=clock(),
+        now=now,
         if_none_match=header(app.current_event.raw_event, "If-None-Match"),
         if_modified_since=header(app.current_event.raw_event, "If-Modified-Since"),
     )
@@ -136,15 +139,16 @@ def _respond(request: FeedRequest) -> Response[str]:
     )
 
 
-def _request(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> FeedRequest:
+def _request(kind: Kind, slug: str, fmt: Format, *, home: bool, now: datetime) -> FeedRequest:
     params = app.current_event.query_string_parameters or {}
+    cursor = params.get("cursor") or None
     return FeedRequest(
         kind=kind,
         slug=slugify(unquote(slug)) if kind is not Kind.SITE else "",
         format=fmt,
         html=home or prefers_html(header(app.current_event.raw_event, "Accept")),
         home=home,
-        cursor=params.get("cursor") or None,
+        after=None if cursor is None else decode_cursor(cursor, now=now),
     )
 
 
@@ -154,9 +158,9 @@ def _register(route: FeedRoute) -> None:
     @app.route(route.path("<>"), method=["GET", "HEAD"])
     def feed(**parameters: str) -> Response[str]:
         if route.format is None:
-            return _respond(_request(Kind.SITE, "", Format.RSS, home=True))
+            return _respond(Kind.SITE, "", Format.RSS, home=True)
         slug = parameters[route.parameter] if route.parameter else ""
-        return _respond(_request(route.kind, slug, route.format))
+        return _respond(route.kind, slug, route.format)
 
 
 for _route in feed_routes():

@@ -295,7 +295,35 @@ BAD_TARGETS = [
     Case("DELETE a feed", "DELETE", "/atom.xml", 405),
     Case("garbage feed cursor", "GET", "/feed.xml?cursor=zzz", 400, auth=None),
 ]
-CORPUS = BAD_AUTH + BAD_BODIES + BAD_FIELDS + BAD_TARGETS
+# A cursor of the right shape whose date cannot exist, on every listing a reader can page.
+IMPOSSIBLE_POSITIONS = {
+    "month 13": "2026-13-01T00:00:00.000000Z|x",
+    "30 February": "2026-02-30T00:00:00.000000Z|x",
+    "hour 25": "2026-01-01T25:00:00.000000Z|x",
+    "year 0000": "0000-01-01T00:00:00.000000Z|x",
+    "full-width digits": "２０２６-01-01T00:00:00.000000Z|x",
+}
+BAD_CURSORS = [
+    Case(f"{name} cursor on {path}", "GET", f"{path}?cursor={b64(position)}", 400, auth=None)
+    for name, position in IMPOSSIBLE_POSITIONS.items()
+    for path in ("/articles", "/feed.xml", "/tags/kept/atom.xml", "/authors/kept/feed.json")
+] + [
+    Case(
+        "text after a cursor's padding",
+        "GET",
+        f"/feed.xml?cursor={b64('2026-01-01T00:00:00.000000Z|ab')}%3D%3D%3E%3Brel%3Dhub",
+        400,
+        auth=None,
+    ),
+    Case(
+        "CR LF in a cursor",
+        "GET",
+        f"/articles?cursor={b64('2026-01-01T00:00:00.000000Z|ab')}%0D%0ASet-Cookie:%20a=b",
+        400,
+        auth=None,
+    ),
+]
+CORPUS = BAD_AUTH + BAD_BODIES + BAD_FIELDS + BAD_TARGETS + BAD_CURSORS
 
 
 @pytest.fixture(scope="module")

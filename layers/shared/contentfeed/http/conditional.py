@@ -18,13 +18,19 @@ def http_date(moment: datetime) -> str:
 
 
 def parse_http_date(text: str | None) -> datetime | None:
+    """An HTTP date as an aware UTC datetime; None for anything that is not one.
+
+    Total: a date that cannot be read (``Mon, 01 Jan 99999999999 …``, day 32, an offset that
+    pushes it past year 9999) is ignored, as RFC 9110 §13.1.3 asks of an invalid
+    ``If-Modified-Since``, never an error.
+    """
     if not text:
         return None
     try:
         moment = parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError, IndexError):
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _opaque(tag: str) -> str:

@@ -19,7 +19,7 @@ from contentfeed.dal import Marker, ScopePage, Store
 from contentfeed.dal import keys as table_keys
 from contentfeed.errors import NotFound
 from contentfeed.http.conditional import http_date, is_not_modified, strong_etag
-from contentfeed.http.paging import decode_cursor, encode_cursor
+from contentfeed.http.paging import encode_cursor
 from contentfeed.http.routes import HOME, Format, Kind, feed_path, folder
 from contentfeed.models import Article
 from contentfeed.rendering.identity import entry_id
@@ -42,7 +42,13 @@ class FeedRequest:
     """A browser asked: answer with the HTML view."""
     home: bool = False
     """The site's home page (``GET /``): the HTML view with links to every format."""
-    cursor: str | None = None
+    after: tuple[str, str] | None = None
+    """The position an archive page starts after (a decoded cursor); None: the first page."""
+
+    @property
+    def cursor(self) -> str | None:
+        """The page's cursor as this service spells it: the only form ever echoed."""
+        return None if self.after is None else encode_cursor(self.after)
 
     @property
     def scope(self) -> str:
@@ -259,7 +265,7 @@ def serve_feed(
     )
     if cached is not None:
         return cached
-    if request.cursor is None:
+    if request.after is None:
         page = store.list_scope(request.scope, now=now, limit=settings.feed_size, with_marker=True)
         if page.marker is None and request.kind is not Kind.SITE:
             raise NotFound(f"no {request.kind.value} '{request.slug}' has published articles")
@@ -267,8 +273,9 @@ def serve_feed(
             request, page.marker, settings=settings, base=base, now=now
         )
     else:
-        after = decode_cursor(request.cursor, now=now)
-        page = store.list_scope(request.scope, now=now, limit=settings.feed_size, after=after)
+        page = store.list_scope(
+            request.scope, now=now, limit=settings.feed_size, after=request.after
+        )
         validators = archive_validators(request, page, settings=settings, base=base)
         if is_not_modified(
             etag=validators.etag,

@@ -8,6 +8,7 @@ secret is ever compared byte by byte.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from contentfeed.dal.items import KeyRecord
 from contentfeed.dal.store import Store
 
 KEY_PREFIX = "cf_"
+_TOKEN = re.compile(r"[\x21-\x7e]{1,256}")
+"""A token is visible ASCII (RFC 6750's b64token and more): anything else is no key of ours."""
 
 
 def hash_key(key: str) -> str:
@@ -31,7 +34,7 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     scheme, _, token = authorization.strip().partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 256:
+    if scheme.lower() != "bearer" or not _TOKEN.fullmatch(token):
         return None
     return token
 
