@@ -115,6 +115,7 @@ def _out(article: Article, base: str) -> ArticleOut:
             "podcast": None if article.podcast is None else logic.episode_document(article.podcast),
             "show": article.show,
             "guid": entry_id(article.id, article.guid),
+            "modified_at": None if article.modified_at is None else rfc3339(article.modified_at),
             "created_at": rfc3339(article.created_at),
             "updated_at": rfc3339(article.updated_at),
             "version": article.version,

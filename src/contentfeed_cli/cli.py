@@ -174,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
     )
     migrate.add_argument("source", help="a feed file, an http(s) feed URL, or FILE.jsonl")
+    migrate.add_argument(
+        "--strict",
+        action="store_true",
+        help="any loss (an embed, an element, an enclosure, a tag, an entry skipped or refused) "
+        "is an error: then nothing is written",
+    )
     network = migrate.add_argument_group("fetching a URL")
     network.add_argument(
         "--timeout",
@@ -296,6 +302,7 @@ def _tool(args: argparse.Namespace) -> int:
         from contentfeed_cli.tools.importer import ImportOptions, run_import
 
         options = ImportOptions(
+            strict=args.strict,
             fetch=FetchPolicy(
                 timeout=args.timeout,
                 follow_redirects=args.follow_redirects,

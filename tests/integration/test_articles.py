@@ -271,3 +271,35 @@ def test_idempotency_key_is_atomic_with_the_create_and_expires(
     later = NOW + logic.IDEMPOTENCY_WINDOW + timedelta(minutes=1)
     renewed = logic.idempotency_claim("key-1", "principal-a", data, now=later)
     assert logic.create_article(store, env, data, now=later, claim=renewed).id != first.id
+
+
+def test_a_guid_may_be_any_line_and_modified_at_is_kept_until_a_write_says_otherwise(
+    store: Store, env: Settings
+) -> None:
+    # Given an article imported with a numeric guid and the date its source last changed it
+    modified = NOW - timedelta(days=30)
+    article = new(store, env, guid="1042", modified_at=modified.isoformat())
+    assert (article.guid, article.modified_at) == ("1042", modified)
+    # When a patch says when the content changed, that date is kept
+    later = NOW - timedelta(days=1)
+    patched = logic.patch_article(
+        store,
+        env,
+        article.id,
+        {"summary": "Corrected", "modified_at": later.isoformat()},
+        preconditions=logic.Preconditions(),
+        now=NOW,
+    )
+    assert patched.modified_at == later
+    # When a patch does not say, the content changed now: the date goes, the write time serves
+    edited = logic.patch_article(
+        store, env, article.id, {"title": "Edited"}, preconditions=logic.Preconditions(), now=NOW
+    )
+    assert edited.modified_at is None
+    assert store.get_record(article.id, consistent=True) == edited
+
+
+@pytest.mark.parametrize("guid", ["line one\nline two", "", "   ", "tab\there\x00"])
+def test_a_guid_is_still_one_line_of_text(guid: str) -> None:
+    with pytest.raises(ValueError, match="guid"):
+        ArticleIn.model_validate({"title": "T", "guid": guid})

@@ -174,12 +174,17 @@ def test_importing_a_wordpress_feed(sink: TableSink, ddb: Any) -> None:
     market = articles[imported_id("https://harbour.example.org/2026/03/market-day/")]
     assert market["guid"] == "https://harbour.example.org/2026/03/market-day/"
     assert "image" not in market  # an audio enclosure is not an image
-    # And a Ghost-style bare guid keeps the article id stable but cannot be an Atom id
+    # And a Ghost-style bare guid is kept verbatim, and gives a stable article id
     lamp = articles[imported_id("3f0c1a52-ghost-post")]
-    assert "guid" not in lamp and lamp["image"]["url"].endswith("/lamp.jpg")
+    assert lamp["guid"] == "3f0c1a52-ghost-post" and lamp["image"]["url"].endswith("/lamp.jpg")
     assert lamp["title"] == "Lighthouse restored — “finally”"
     assert lamp["published_at"].startswith("2026-03-04T11:15:00")  # +0100 made UTC
-    assert "not an absolute IRI" in output(run) and "neither a guid" in output(run)
+    # And every loss is reported for its entry and counted
+    text = output(run)
+    assert "entry 1 (Tom & Jerry’s big day): lost elements removed: <script>" in text
+    assert "entry 3 (Market day moves to Saturday): lost enclosure audio/mpeg" in text
+    assert "neither an id (guid) nor a link" in text
+    assert run.losses == {"element": 1, "tag": 1, "enclosure": 1, "skipped": 2}
 
 
 def test_importing_an_atom_feed(sink: TableSink, ddb: Any) -> None:
@@ -232,21 +237,23 @@ def test_imported_articles_keep_their_ids_in_every_feed_format(
     # Given both feeds imported
     run_import(str(WORDPRESS), sink, report())
     run_import(str(ATOM), sink, report())
-    expected = {
+    iris = {
         "https://harbour.example.org/?p=101",
         "https://harbour.example.org/2026/03/storm-warning/",
         "https://harbour.example.org/2026/03/market-day/",
-        f"urn:uuid:{imported_id('3f0c1a52-ghost-post')}",  # not an IRI: a new id of ours
         "tag:notes.example.net,2024:post-1",
         "urn:uuid:6f1c2b8e-3c61-4a6e-9f0a-2d4b8e7c1a90",
         "https://notes.example.net/posts/no-id/",
     }
-    # Then RSS, Atom and JSON Feed all give the items the ids their old readers know
-    for path in ("/feed.xml", "/atom.xml"):
-        parsed = feedparser.parse(get(feeds, path)["body"].encode())
-        assert {entry.id for entry in parsed.entries} == expected, path
+    # Then RSS and JSON Feed give the items the ids their old readers know, verbatim
+    rss = feedparser.parse(get(feeds, "/feed.xml")["body"].encode())
+    assert {entry.id for entry in rss.entries} == iris | {"3f0c1a52-ghost-post"}
     body = json.loads(get(feeds, "/feed.json")["body"])
-    assert {item["id"] for item in body["items"]} == expected
+    assert {item["id"] for item in body["items"]} == iris | {"3f0c1a52-ghost-post"}
+    # And Atom the same where they are IRIs, else a urn:uuid derived from the guid alone
+    atom = feedparser.parse(get(feeds, "/atom.xml")["body"].encode())
+    derived = f"urn:uuid:{uuid.uuid5(IMPORT_NAMESPACE, '3f0c1a52-ghost-post')}"
+    assert {entry.id for entry in atom.entries} == iris | {derived}
 
 
 def test_importing_again_changes_nothing(sink: TableSink, ddb: Any) -> None:

@@ -6,6 +6,7 @@ Every assertion parses the output (lxml, feedparser, json); none compares whole 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,7 @@ from contentfeed.models import Article, Contributor, Image, Person
 from contentfeed.rendering import entry as entry_cache
 from contentfeed.rendering.atom import render_atom, render_atom_counted
 from contentfeed.rendering.html import absolutize, clean_text, text_excerpt
-from contentfeed.rendering.identity import entry_id
+from contentfeed.rendering.identity import GUID_NAMESPACE, atom_id, entry_id
 from contentfeed.rendering.jsonfeed import render_json_feed, render_json_feed_counted
 from contentfeed.rendering.model import DeletedEntry, FeedInfo, Rendered
 from contentfeed.rendering.rss import render_rss, render_rss_counted
@@ -190,6 +191,52 @@ def test_entry_id_is_a_urn_built_from_the_article_id_alone() -> None:
     )
     assert entry_id("legacy/42 ä~") == "urn:contentfeed:legacy%2F42%20%C3%A4%7E"
     assert entry_id("whatever", "https://old.example.com/p/42") == "https://old.example.com/p/42"
+
+
+@pytest.mark.parametrize(
+    "guid",
+    [
+        "5e8f1c2a9b3d4e0012ab34cd:5e8f1c3b9b3d4e0012ab34ef:6615a0c27d1e2f0a3b4c5d6e",
+        "1042",
+        "/journal/relative?id=77",
+        "881 at https://fieldwork.example.com",
+        "https://old.example.com/?p=1",
+        "tag:old.example.com,2020:post-7",
+    ],
+)
+def test_a_guid_is_verbatim_in_rss_and_json_and_an_iri_in_atom(guid: str) -> None:
+    # Given an article that kept the id another feed gave it
+    article = rich_article(guid=guid)
+    # When it is rendered in every format
+    found = {fmt: ids(fmt, render(feed_info(), [article])) for fmt, render in RENDERERS.items()}
+    # Then RSS and JSON Feed show the guid verbatim
+    assert found["rss"] == found["json"] == [guid]
+    # And Atom shows it when it is an absolute IRI, else urn:uuid:uuid5(namespace, guid)
+    derived = f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, guid)}"
+    assert found["atom"] == [guid if guid.startswith(("https:", "tag:")) else derived]
+    assert atom_id("any-id", guid) == found["atom"][0]
+    # And the derived id depends on the guid alone
+    assert atom_id("another-id", guid) == atom_id("any-id", guid)
+
+
+@pytest.mark.parametrize("fmt", ["atom", "json"])
+def test_modified_at_is_the_entry_update_time(fmt: str) -> None:
+    # Given an article whose source said when its content last changed
+    modified = datetime(2021, 3, 2, 9, 30, tzinfo=UTC)
+    body = RENDERERS[fmt](feed_info(), [rich_article(modified_at=modified)])
+    # When the feed is read, then that is its update time, not the time of the last write
+    if fmt == "json":
+        value = json.loads(body)["items"][0]["date_modified"]
+    else:
+        value = entries(body)[0].findtext("atom:updated", namespaces=NS)
+    assert datetime.fromisoformat(value) == modified
+    # And without it, the last write is the update time, as before
+    plain = RENDERERS[fmt](feed_info(), [rich_article()])
+    if fmt == "json":
+        value = json.loads(plain)["items"][0]["date_modified"]
+    else:
+        value = entries(plain)[0].findtext("atom:updated", namespaces=NS)
+    assert datetime.fromisoformat(value) == rich_article().updated_at
 
 
 @pytest.mark.parametrize("fmt", RENDERERS)

@@ -1,9 +1,22 @@
-"""``contentfeed import SOURCE``: articles from an RSS 2.0 or Atom feed, or from an export.
+"""``contentfeed import SOURCE``: articles from an RSS 2.0, RSS 1.0, Atom or JSON Feed (1.0 and
+1.1), or from an export.
 
-Feed entries keep the id their readers know them by: the entry's guid (``<guid>``, Atom
-``<id>``, else its link) becomes the article's ``guid``, which every feed we serve shows as the
-item id, and the article's own id is ``uuid5(IMPORT_NAMESPACE, guid)``, the same on every run.
-Running an import again therefore updates the same articles, and writes only those that changed.
+Feed entries keep the id their readers know them by: the entry's guid (RSS ``<guid>``, Atom
+``<id>``, JSON Feed ``id``, else its link) becomes the article's ``guid``, verbatim, which RSS
+and JSON Feed show as it is and Atom as itself or a ``urn:uuid`` derived from it
+(:mod:`contentfeed.rendering.identity`). The article's own id is ``uuid5(IMPORT_NAMESPACE,
+guid)``, the same on every run: running an import again updates the same articles, and writes
+only those that changed. The source's dates are kept: ``published_at`` from the published date,
+``modified_at`` from the updated/modified date (else the published one), so readers are not
+told that everything changed on the day of the move.
+
+Nothing is dropped silently: whatever an entry loses on the way in (an embed, an element the
+sanitiser removes, an enclosure, a tag, an extension) is reported for that entry and counted in
+the summary; with ``--strict`` any loss is an error and nothing is written. An entry whose
+content is over :data:`MAX_CONTENT_CHARS` is refused with one line while the rest imports.
+
+Input that is not what it claims (an empty file, an HTML page, a truncated feed, JSON that is
+not a JSON Feed, an export line without ``id``) stops the run before any write, with one line.
 
 A ``.jsonl`` source is what ``contentfeed export`` writes: one article per line, put back under
 its ``id``.
@@ -13,10 +26,14 @@ from __future__ import annotations
 
 import calendar
 import json
+import mimetypes
 import re
 import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +42,10 @@ import feedparser
 from pydantic import TypeAdapter, ValidationError
 
 from contentfeed.http import media
+from contentfeed.logic.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from contentfeed.models.api import (
-    GUID_PATTERN,
+    MAX_AUTHORS,
+    MAX_CONTENT_CHARS,
     ArticleId,
     ArticleIn,
     ImageIn,
@@ -34,38 +53,46 @@ from contentfeed.models.api import (
     Tag,
 )
 from contentfeed.rendering.html import absolute_url, absolutize, text_excerpt
+from contentfeed.rendering.identity import GUID_NAMESPACE
 from contentfeed.text import slugify
 from contentfeed_cli.tools.fetch import FetchError, FetchPolicy, fetch
 from contentfeed_cli.tools.report import Report
 from contentfeed_cli.tools.sink import OUTPUT_FIELDS, ItemFailed, RunAborted, Sink
 from contentfeed_cli.tools.sync import Outcome, sync
 
-IMPORT_NAMESPACE = uuid.UUID("b90328c8-a578-55c4-8dca-eb8aea010cc6")
+IMPORT_NAMESPACE = GUID_NAMESPACE
 """``uuid5(NAMESPACE_URL, "https://contentfeed.dev/import")``. Never change it: imported
 articles would get new ids, and the next import would duplicate them."""
 HTML_TYPES = frozenset({media.HTML, media.XHTML})
+EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
+"""Elements sanitising removes that stood for media: reported as embeds, by what they showed."""
+_URL_ATTRIBUTES = ("href", "src", "cite")
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
-_GUID = re.compile(GUID_PATTERN)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
+_JSON_FEED = "https://jsonfeed.org/version/1"
+_TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed cdata", "partial character")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    strict: bool = False
+    """Any loss is an error: then nothing is written."""
+    fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    """How a URL source is fetched (see :mod:`contentfeed_cli.tools.fetch`)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One entry or line, ready to write (``article``) or not (``skip`` or ``problem``)."""
+    """One entry or line, ready to write (``article``) or not (``skip``, ``problem``)."""
 
     name: str
     article_id: str = ""
     article: ArticleIn | None = None
     skip: str | None = None
     problem: str | None = None
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOptions:
-    fetch: FetchPolicy = field(default_factory=FetchPolicy)
-    """How a URL source is fetched (see :mod:`contentfeed_cli.tools.fetch`)."""
+    losses: tuple[tuple[str, str], ...] = ()
+    """``(kind, what)`` for each thing the entry lost on the way in (kind counts in the summary)."""
 
 
 def read_source(source: str, policy: FetchPolicy) -> bytes:
@@ -75,11 +102,10 @@ def read_source(source: str, policy: FetchPolicy) -> bytes:
             return fetch(source, policy)
         except FetchError as error:
             raise RunAborted(str(error)) from None
-    else:
-        try:
-            data = Path(source).read_bytes()
-        except OSError as error:
-            raise RunAborted(f"cannot read {source}: {error.strerror or error}") from error
+    try:
+        data = Path(source).read_bytes()
+    except OSError as error:
+        raise RunAborted(f"cannot read {source}: {error.strerror or error}") from error
     if len(data) > policy.max_bytes:
         raise RunAborted(f"{source} is larger than the limit of {policy.max_bytes:,} bytes")
     return data
@@ -92,17 +118,49 @@ def _issues(error: ValidationError) -> str:
     )
 
 
-# ------------------------------------------------------------------- feeds
+# ------------------------------------------------------------ one source entry
 
 
-def _plain(value: str | None, kind: str | None, limit: int) -> str:
-    """Text of a feed field: tags stripped and entities decoded when it is HTML."""
+@dataclass(slots=True)
+class SourceEntry:
+    """One entry of any feed format, before it becomes an article."""
+
+    guid: str
+    link: str | None
+    title: str
+    title_is_html: bool
+    content: str | None
+    summary: str | None
+    summary_is_html: bool
+    published: datetime | None
+    updated: datetime | None
+    authors: Sequence[Mapping[str, Any]]
+    """``{name, email, url}`` each."""
+    tags: list[str]
+    media: Sequence[Mapping[str, Any]]
+    """Enclosures, attachments and ``media:content``: ``{url, type, length}`` each."""
+    language: str | None
+    losses: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDefaults:
+    """What an entry takes from its feed when it says nothing itself."""
+
+    link: str
+    authors: Sequence[Mapping[str, Any]]
+    language: str | None
+
+
+def _plain(value: str | None, is_html: bool, limit: int) -> tuple[str, bool]:
+    """Text of a feed field (tags stripped and entities decoded when it is HTML), and whether
+    it had to be cut to ``limit``."""
     if not value:
-        return ""
-    if kind in HTML_TYPES:
-        return text_excerpt(value, limit)
-    text = " ".join(value.split())
-    return text if len(text) <= limit else text_excerpt(text, limit)
+        return "", False
+    full = text_excerpt(value, 10**9) if is_html else " ".join(value.split())
+    if len(full) <= limit:
+        return full, False
+    return text_excerpt(full, limit), True
 
 
 def _http(url: str | None, base: str) -> str | None:
@@ -112,29 +170,41 @@ def _http(url: str | None, base: str) -> str | None:
     return resolved if urlsplit(resolved).scheme in ("http", "https") else None
 
 
-def _people(raw: Any) -> list[dict[str, str]]:
-    """Authors with a name; an unusable e-mail or URL is dropped, not the author."""
-    people = []
-    for person in raw or []:
+def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
+    """Authors with a name, and what was lost: an unusable e-mail or URL, authors over the limit."""
+    people: list[dict[str, str]] = []
+    lost: list[str] = []
+    for person in raw:
         name = " ".join(str(person.get("name") or "").split())[:120]
-        full = {"name": name, "email": person.get("email"), "url": person.get("href")}
+        full = {"name": name, "email": person.get("email"), "url": person.get("url")}
         for candidate in (full, {**full, "email": None}, {**full, "url": None}, {"name": name}):
             try:
                 PersonIn.model_validate(candidate)
             except ValidationError:
                 continue
+            dropped = [k for k in ("email", "url") if full[k] and not candidate[k]]
+            if dropped:
+                lost.append(f"{name}'s unusable {' and '.join(dropped)}")
             people.append({k: v for k, v in candidate.items() if v})
             break
-    return people[:5]
+        else:
+            if name or full["email"]:
+                lost.append(f"author {name or full['email']!r} (no usable name)")
+    if len(people) > MAX_AUTHORS:
+        lost.append(
+            f"authors after the first {MAX_AUTHORS}: "
+            + ", ".join(p["name"] for p in people[MAX_AUTHORS:])
+        )
+    return people[:MAX_AUTHORS], lost
 
 
-def _tags(raw: Any) -> tuple[list[str], list[str]]:
+def _tags(raw: Iterable[str]) -> tuple[list[str], list[str]]:
     """(tags kept, tags dropped): at most 10, distinct as slugs, each a usable tag."""
     kept: list[str] = []
     dropped: list[str] = []
     slugs: set[str] = set()
-    for tag in raw or []:
-        term = " ".join(str(tag.get("term") or "").split())
+    for tag in raw:
+        term = " ".join(str(tag or "").split())
         try:
             _TAGS.validate_python(term)
         except ValidationError:
@@ -150,32 +220,34 @@ def _tags(raw: Any) -> tuple[list[str], list[str]]:
     return kept, dropped
 
 
-def _image(entry: Any, base: str) -> dict[str, Any] | None:
-    """The first image enclosure (``{url, type, length}``), else an image ``media:content``."""
-    candidates = [
-        {"url": e.get("href"), "type": e.get("type"), "length": e.get("length")}
-        for e in entry.get("enclosures") or []
-        if str(e.get("type") or "").startswith("image/")
-    ]
-    candidates += [
-        {"url": m.get("url"), "type": m.get("type")}
-        for m in entry.get("media_content") or []
-        if m.get("medium") == "image" or str(m.get("type") or "").startswith("image/")
-    ]
-    for candidate in candidates:
-        url = _http(candidate["url"], base)
-        length = str(candidate.get("length") or "")
-        image = {
-            "url": url,
-            "type": candidate["type"] or None,
-            "length": int(length) if length.isdigit() else None,
-        }
-        for attempt in (image, {"url": url}):
-            try:
-                return ImageIn.model_validate(attempt).model_dump(exclude_none=True)
-            except ValidationError:
+def _image(
+    media: Sequence[Mapping[str, Any]], base: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The first usable image (``{url, type, length}``), and every other medium, which is lost."""
+    image: dict[str, Any] | None = None
+    lost: list[str] = []
+    for medium in media:
+        kind = str(medium.get("type") or "")
+        url = _http(medium.get("url"), base)
+        if not kind and url:  # media:content often says nothing (The Guardian): ask the path
+            kind = mimetypes.guess_type(urlsplit(url).path)[0] or ""
+        if image is None and url and (kind.startswith("image/") or medium.get("image")):
+            length = str(medium.get("length") or "")
+            candidate = {
+                "url": url,
+                "type": kind or None,
+                "length": int(length) if length.isdigit() else None,
+            }
+            for attempt in (candidate, {"url": url}):
+                try:
+                    image = ImageIn.model_validate(attempt).model_dump(exclude_none=True)
+                    break
+                except ValidationError:
+                    continue
+            if image is not None:
                 continue
-    return None
+        lost.append(f"{kind or 'of unknown type'} {medium.get('url') or '(no URL)'}")
+    return image, lost
 
 
 def _language(*candidates: Any) -> str | None:
@@ -185,137 +257,464 @@ def _language(*candidates: Any) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class FeedDefaults:
-    """What an entry takes from its feed when it says nothing itself."""
+def html_losses(html: str) -> list[tuple[str, str]]:
+    """What sanitising will remove from ``html`` that a reader would miss: embeds (by what they
+    showed), elements the service does not keep, links with schemes it does not allow.
+    Presentational attributes (``class``, ``style``, ``id``…) go without a note."""
+    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import html as lxml_html
 
-    link: str
-    authors: list[dict[str, str]]
-    language: str | None
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    embeds: list[str] = []
+    removed: Counter[str] = Counter()
+    unsafe = 0
+    for element in root.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions: never content
+        tag = element.tag.lower()
+        if tag in EMBEDS:
+            source = element.get("src") or element.get("data") or ""
+            if not source:
+                inner = element.find(".//source")
+                source = inner.get("src", "") if inner is not None else ""
+            embeds.append(f"{tag} {source}".strip())
+        elif tag not in ALLOWED_TAGS:
+            if not any(a.tag in EMBEDS for a in element.iterancestors() if isinstance(a.tag, str)):
+                removed[tag] += 1
+        else:
+            allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+            for name in _URL_ATTRIBUTES:
+                value = element.get(name)
+                scheme = value.split(":", 1)[0].strip().lower() if value else ""
+                if (
+                    name in allowed
+                    and value
+                    and ":" in value.split("/", 1)[0]
+                    and scheme not in URL_SCHEMES
+                ):
+                    unsafe += 1
+    losses = [("embed", f"embedded {embed} (sanitising keeps at most a link)") for embed in embeds]
+    if removed:
+        kept_text = "" if set(removed) <= {"script", "style"} else "; their text stays"
+        listed = ", ".join(f"<{tag}>" + (f" ×{n}" if n > 1 else "") for tag, n in removed.items())
+        losses.append(("element", f"elements removed: {listed}{kept_text}"))
+    if unsafe:
+        losses.append(("link", f"{unsafe} link(s) with a scheme other than http, https or mailto"))
+    return losses
 
 
-def entry_document(entry: Any, guid: str, feed: FeedDefaults) -> tuple[dict[str, Any], list[str]]:
-    """The ``ArticleIn`` document of one feedparser entry, and notes on what was dropped."""
-    notes: list[str] = []
-    link = _http(entry.get("link"), feed.link)
+def entry_item(
+    entry: SourceEntry, feed: FeedDefaults
+) -> tuple[dict[str, Any] | None, list[tuple[str, str]], str | None]:
+    """The ``ArticleIn`` document of one entry, what it lost, and why it is refused (if it is)."""
+    losses = list(entry.losses)
+    link = _http(entry.link, feed.link)
     base = link or feed.link
-    content = entry.get("content") or []
-    html = content[0].get("value") if content else entry.get("summary")
-    summary_detail = entry.get("summary_detail") or {}
+    html = entry.content if entry.content is not None else entry.summary
     summary = None
-    if content and entry.get("summary") and entry.get("summary") != html:
-        summary = _plain(entry.get("summary"), summary_detail.get("type"), 1990) or None
-    title_detail = entry.get("title_detail") or {}
-    title = _plain(entry.get("title"), title_detail.get("type"), 300)
-    title = title or text_excerpt(html or "", 80) or link or guid
-    tags, dropped = _tags(entry.get("tags"))
+    if entry.content is not None and entry.summary and entry.summary != entry.content:
+        summary, cut = _plain(entry.summary, entry.summary_is_html, 1990)
+        if cut:
+            losses.append(("text", "its summary was cut to 2,000 characters"))
+    content = absolutize(html, base) if html else None
+    if content is not None and len(content) > MAX_CONTENT_CHARS:
+        return (
+            None,
+            losses,
+            f"its content has {len(content):,} characters, over the limit of "
+            f"{MAX_CONTENT_CHARS:,}: refused (the rest of the feed is imported)",
+        )
+    if content:
+        losses += html_losses(content)
+    title, cut = _plain(entry.title, entry.title_is_html, 300)
+    if cut:
+        losses.append(("text", "its title was cut to 300 characters"))
+    title = title or text_excerpt(html or "", 80) or link or entry.guid
+    tags, dropped = _tags(entry.tags)
     if dropped:
-        notes.append("dropped tags: " + ", ".join(repr(tag) for tag in dropped))
-    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+        losses.append(("tag", "tags dropped: " + ", ".join(repr(tag) for tag in dropped)))
+    authors, lost_people = _people(entry.authors)
+    losses += [("author", text) for text in lost_people]
+    if not entry.authors:
+        authors, _ = _people(feed.authors)
+    image, lost_media = _image(entry.media, base)
+    losses += [("enclosure", f"enclosure {text} (articles keep one image)") for text in lost_media]
+    modified = entry.updated or entry.published
     document: dict[str, Any] = {
         "title": title,
-        "summary": summary,
-        "content_html": absolutize(html, base) if html else None,
+        "summary": summary or None,
+        "content_html": content,
         "url": link,
-        "authors": _people(entry.get("authors")) or feed.authors,
+        "authors": authors,
         "tags": tags,
-        "image": _image(entry, base),
-        "published_at": None
-        if moment is None
-        else datetime.fromtimestamp(calendar.timegm(moment), UTC).isoformat(),
-        "language": _language(title_detail.get("language"), feed.language),
+        "image": image,
+        "published_at": None if entry.published is None else entry.published.isoformat(),
+        "modified_at": None if modified is None else modified.isoformat(),
+        "language": _language(entry.language, feed.language),
+        "guid": entry.guid,
     }
-    if len(guid) <= 512 and _GUID.match(guid):
-        document["guid"] = guid
-    else:
-        notes.append(
-            f"its guid {guid!r} is not an absolute IRI, which Atom needs: it gets a new feed id "
-            "(readers of the old feed see it once more)"
+    return {k: v for k, v in document.items() if v is not None}, losses, None
+
+
+def build_items(entries: Iterable[tuple[str, SourceEntry | str]], feed: FeedDefaults) -> list[Item]:
+    """One item per entry; entries without any id, or repeating one, are skipped (and lost)."""
+    items: list[Item] = []
+    seen: dict[str, str] = {}
+    for name, entry in entries:
+        if isinstance(entry, str):
+            items.append(Item(name, skip=entry))
+            continue
+        if not entry.guid:
+            items.append(Item(name, skip="it has neither an id (guid) nor a link"))
+            continue
+        if entry.guid in seen:
+            items.append(Item(name, skip=f"it repeats the id {entry.guid} of {seen[entry.guid]}"))
+            continue
+        seen[entry.guid] = name
+        article_id = str(uuid.uuid5(IMPORT_NAMESPACE, entry.guid))
+        document, losses, refused = entry_item(entry, feed)
+        if document is None:
+            losses.append(("too large", "the whole entry"))
+            items.append(Item(name, article_id, problem=refused, losses=tuple(losses)))
+            continue
+        try:
+            article = ArticleIn.model_validate(document)
+        except ValidationError as error:
+            items.append(Item(name, article_id, problem=_issues(error), losses=tuple(losses)))
+            continue
+        items.append(Item(name, article_id, article, losses=tuple(losses)))
+    return items
+
+
+def _entry_name(number: int, title: str) -> str:
+    short, _ = _plain(title, True, 60)
+    return f"entry {number}" + (f" ({short})" if short else "")
+
+
+# ------------------------------------------------------------ RSS, RDF, Atom
+
+
+def _moment(parsed: Any) -> datetime | None:
+    return None if parsed is None else datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+
+
+def _truncated(error: Any, data: bytes) -> bool:
+    message = str(getattr(error, "getMessage", lambda: error)()).lower()
+    if any(text in message for text in _TRUNCATION_ERRORS):
+        return True
+    line = getattr(error, "getLineNumber", lambda: 0)()
+    return bool(line) and line >= data.rstrip().count(b"\n") + 1
+
+
+def _not_a_feed(data: bytes, source: str, parsed: Any) -> RunAborted:
+    head = data[:4096].lower()
+    if any(tag in head for tag in (b"<html", b"<!doctype html", b"<head", b"<body")):
+        found = re.search(
+            rb"<link[^>]+type=[\"']application/(?:rss|atom)\+xml[^>]*>", data[:65536], re.I
         )
-    return {k: v for k, v in document.items() if v is not None}, notes
+        href = re.search(rb"href=[\"']([^\"']+)", found.group(0)) if found else None
+        hint = (
+            f": its feed is at {absolute_url(href.group(1).decode(errors='replace'), source)}"
+            if href
+            else ""
+        )
+        return RunAborted(f"{source}: an HTML page, not a feed{hint}")
+    problem = parsed.get("bozo_exception")
+    detail = f" ({problem})" if problem else ""
+    return RunAborted(f"{source}: not an RSS, Atom or JSON feed{detail}")
 
 
-def feed_items(data: bytes, source: str) -> list[Item]:
-    """One item per entry; entries without any id, or repeating one, are skipped."""
+def feed_entries(
+    data: bytes, source: str
+) -> tuple[list[tuple[str, SourceEntry | str]], FeedDefaults]:
     # Bytes, not the URL: feedparser then knows no base but xml:base, and relative links are
-    # resolved against each entry's own link (or the feed's), where they point.
-    parsed = feedparser.parse(data)
-    if parsed.bozo and not parsed.entries:
-        raise RunAborted(f"{source} is not an RSS or Atom feed: {parsed.get('bozo_exception')}")
+    # resolved against each entry's own link (or the feed's), where they point. Its sanitiser
+    # is off: it would drop embeds without a word; ours runs on the way in and reports them.
+    parsed = feedparser.parse(data, sanitize_html=False)
+    if not parsed.get("version"):
+        raise _not_a_feed(data, source, parsed)
+    error = parsed.get("bozo_exception")
+    if parsed.bozo and hasattr(error, "getLineNumber") and _truncated(error, data):
+        raise RunAborted(
+            f"{source}: the feed ends mid-way (line {error.getLineNumber()}: "
+            f"{error.getMessage()}); it looks truncated, so nothing was imported"
+        )
     meta = parsed.feed
     source_base = source if urlsplit(source).scheme in ("http", "https") else ""
     defaults = FeedDefaults(
         link=_http(meta.get("link"), source_base) or source_base,
-        authors=_people(meta.get("authors")),
+        authors=[_person(a) for a in meta.get("authors") or []],
         language=_language(meta.get("language")),
     )
-    items: list[Item] = []
-    seen: dict[str, str] = {}
+    entries: list[tuple[str, SourceEntry | str]] = []
     for number, entry in enumerate(parsed.entries, 1):
-        title = _plain(entry.get("title"), (entry.get("title_detail") or {}).get("type"), 60)
-        name = f"entry {number}" + (f" ({title})" if title else "")
-        guid = str(entry.get("id") or entry.get("link") or "").strip()
-        if not guid:
-            items.append(Item(name, skip="it has neither a guid (Atom id) nor a link"))
+        title_detail = entry.get("title_detail") or {}
+        content = entry.get("content") or []
+        summary_detail = entry.get("summary_detail") or {}
+        media = [
+            {"url": e.get("href"), "type": e.get("type"), "length": e.get("length")}
+            for e in entry.get("enclosures") or []
+        ]
+        media += [
+            {"url": m.get("url"), "type": m.get("type"), "image": m.get("medium") == "image"}
+            for m in entry.get("media_content") or []
+            if m.get("url") not in {e["url"] for e in media}
+        ]
+        html = content[0].get("value") if content else None
+        entries.append(
+            (
+                _entry_name(number, entry.get("title") or ""),
+                SourceEntry(
+                    guid=str(entry.get("id") or entry.get("link") or "").strip(),
+                    link=entry.get("link"),
+                    title=entry.get("title") or "",
+                    title_is_html=title_detail.get("type") in HTML_TYPES,
+                    content=html,
+                    summary=entry.get("summary"),
+                    summary_is_html=summary_detail.get("type") in HTML_TYPES,
+                    # dict.get: feedparser answers one date when asked for the other, which
+                    # is not what the source said. An entry with only an updated date (Atom
+                    # allows it) was published then, as far as anyone can tell.
+                    published=_moment(
+                        dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+                    ),
+                    updated=_moment(dict.get(entry, "updated_parsed")),
+                    authors=[_person(a) for a in entry.get("authors") or [] if a],
+                    tags=[str(t.get("term") or "") for t in entry.get("tags") or []],
+                    media=media,
+                    language=title_detail.get("language"),
+                ),
+            )
+        )
+    return entries, defaults
+
+
+def _person(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {"name": raw.get("name"), "email": raw.get("email"), "url": raw.get("href")}
+
+
+# ------------------------------------------------------------------ JSON Feed
+
+
+def _json_error(error: json.JSONDecodeError, data: bytes, source: str) -> RunAborted:
+    if error.pos >= len(data.decode("utf-8", "replace").rstrip()):
+        return RunAborted(
+            f"{source}: the JSON ends mid-way; it looks truncated, so nothing was imported"
+        )
+    return RunAborted(
+        f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+    )
+
+
+def _json_date(value: Any, field_name: str, losses: list[tuple[str, str]]) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("z", "Z"))
+    except ValueError:
+        losses.append(("date", f"{field_name} {value!r} is not an RFC 3339 date"))
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _json_people(item: Mapping[str, Any], losses: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    raw = item.get("authors")
+    if raw is None and isinstance(item.get("author"), dict):
+        raw = [item["author"]]  # JSON Feed 1.0
+    people = []
+    for person in raw if isinstance(raw, list) else []:
+        if not isinstance(person, dict):
             continue
-        if guid in seen:
-            items.append(Item(name, skip=f"it repeats the guid {guid} of {seen[guid]}"))
+        if person.get("avatar"):
+            losses.append(("author", f"{person.get('name') or 'an author'}'s avatar"))
+        people.append({"name": person.get("name"), "url": person.get("url")})
+    return people
+
+
+def json_feed_entries(
+    data: bytes, source: str
+) -> tuple[list[tuple[str, SourceEntry | str]], FeedDefaults]:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise RunAborted(f"{source}: not UTF-8 text, so not a JSON Feed") from None
+    except json.JSONDecodeError as error:
+        raise _json_error(error, data, source) from None
+    version = document.get("version") if isinstance(document, dict) else None
+    if not isinstance(version, str) or not version.startswith(_JSON_FEED):
+        raise RunAborted(
+            f'{source}: JSON, but not a JSON Feed (it has no "version": "{_JSON_FEED}.1")'
+        )
+    if not isinstance(document.get("items"), list):
+        raise RunAborted(f'{source}: a JSON Feed without an "items" list')
+    feed_losses: list[tuple[str, str]] = []
+    defaults = FeedDefaults(
+        link=_http(document.get("home_page_url"), "") or "",
+        authors=_json_people(document, feed_losses),
+        language=_language(document.get("language")),
+    )
+    entries: list[tuple[str, SourceEntry | str]] = []
+    for number, item in enumerate(document["items"], 1):
+        if not isinstance(item, dict):
+            entries.append((f"entry {number}", "it is not a JSON object"))
             continue
-        seen[guid] = name
-        article_id = str(uuid.uuid5(IMPORT_NAMESPACE, guid))
-        document, notes = entry_document(entry, guid, defaults)
-        try:
-            article = ArticleIn.model_validate(document)
-        except ValidationError as error:
-            items.append(Item(name, article_id, problem=_issues(error)))
-            continue
-        items.append(Item(name, article_id, article, notes=tuple(notes)))
-    return items
+        losses: list[tuple[str, str]] = []
+        name = _entry_name(number, str(item.get("title") or ""))
+        raw_id = item.get("id")
+        guid = (
+            str(raw_id).strip()
+            if isinstance(raw_id, str | int) and not isinstance(raw_id, bool)
+            else ""
+        )
+        link = item.get("url") if isinstance(item.get("url"), str) else None
+        external = item.get("external_url") if isinstance(item.get("external_url"), str) else None
+        if external and link and external != link:
+            losses.append(("field", f"external_url {external}"))
+        content = item.get("content_html") if isinstance(item.get("content_html"), str) else None
+        text = item.get("content_text") if isinstance(item.get("content_text"), str) else None
+        if content is None and text:
+            content = "".join(
+                f"<p>{escape(part).replace(chr(10), '<br>')}</p>"
+                for part in re.split(r"\n\s*\n", text.strip())
+            )
+        media: list[dict[str, Any]] = []
+        if isinstance(item.get("image"), str):
+            media.append({"url": item["image"], "image": True})
+        if isinstance(item.get("banner_image"), str):
+            losses.append(("field", f"banner_image {item['banner_image']}"))
+        for attachment in item.get("attachments") or []:
+            if isinstance(attachment, dict):
+                media.append(
+                    {
+                        "url": attachment.get("url"),
+                        "type": attachment.get("mime_type"),
+                        "length": attachment.get("size_in_bytes"),
+                    }
+                )
+        losses += [
+            ("extension", f"extension {key}")
+            for key in item
+            if isinstance(key, str) and key.startswith("_")
+        ]
+        entries.append(
+            (
+                name,
+                SourceEntry(
+                    guid=guid or (link or ""),
+                    link=link or external,
+                    title=str(item.get("title") or ""),
+                    title_is_html=False,
+                    content=content,
+                    summary=item.get("summary") if isinstance(item.get("summary"), str) else None,
+                    summary_is_html=False,
+                    published=_json_date(item.get("date_published"), "date_published", losses),
+                    updated=_json_date(item.get("date_modified"), "date_modified", losses),
+                    authors=_json_people(item, losses),
+                    tags=[str(t) for t in item.get("tags") or [] if isinstance(t, str | int)],
+                    media=media,
+                    language=item.get("language")
+                    if isinstance(item.get("language"), str)
+                    else None,
+                    losses=losses,
+                ),
+            )
+        )
+    return entries, defaults
 
 
 # ------------------------------------------------------------------ exports
 
 
 def jsonl_items(data: bytes, source: str) -> list[Item]:
-    """One item per line of an export; ``created_at``, ``updated_at``, ``version`` are ignored."""
+    """One item per line of an export; ``created_at``, ``updated_at``, ``version`` are ignored.
+
+    A line that is not a JSON object with an ``id`` means the file is not an export: the run
+    stops before any write. An article that is not valid fails alone.
+    """
     items: list[Item] = []
-    for number, line in enumerate(data.decode("utf-8-sig").splitlines(), 1):
+    name = Path(source).name
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RunAborted(f"{source}: not UTF-8 text, so not an export") from None
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        name = f"{Path(source).name}:{number}"
+        where = f"{source}:{number}"
         try:
             record = json.loads(line)
-            article_id = _IDS.validate_python(
-                record.get("id") if isinstance(record, dict) else None
+        except ValueError as error:
+            raise RunAborted(f"{where}: not a JSON line ({error}); nothing was imported") from None
+        if not isinstance(record, dict):
+            raise RunAborted(f"{where}: not a JSON object; nothing was imported")
+        if "id" not in record:
+            raise RunAborted(
+                f"{where}: no id (every line of an export has one); nothing was imported"
             )
-        except ValueError as error:  # JSONDecodeError and ValidationError are ValueErrors
-            detail = _issues(error) if isinstance(error, ValidationError) else str(error)
-            items.append(Item(name, problem=f"not an exported article: {detail}"))
-            continue
+        try:
+            article_id = _IDS.validate_python(record["id"])
+        except ValidationError as error:
+            raise RunAborted(
+                f"{where}: its id is not valid ({_issues(error)}); nothing was imported"
+            ) from None
         fields = {k: v for k, v in record.items() if k not in OUTPUT_FIELDS}
-        title = str(fields.get("title") or "")[:60]
+        label = f"{name}:{number} ({str(fields.get('title') or '')[:60]})"
         try:
             article = ArticleIn.model_validate(fields)
         except ValidationError as error:
-            items.append(Item(f"{name} ({title})", article_id, problem=_issues(error)))
+            items.append(Item(label, article_id, problem=_issues(error)))
             continue
-        items.append(Item(f"{name} ({title})", article_id, article))
+        items.append(Item(label, article_id, article))
     return items
+
+
+# ------------------------------------------------------------------ the run
 
 
 def _is_jsonl(source: str) -> bool:
     return urlsplit(source).path.endswith(".jsonl")
 
 
+def parse_items(data: bytes, source: str) -> list[Item]:
+    """Every item of ``source``; :class:`RunAborted` when it is not what it claims to be."""
+    if not data.strip():
+        raise RunAborted(f"{source}: the file is empty")
+    if _is_jsonl(source):
+        return jsonl_items(data, source)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        entries, defaults = json_feed_entries(data, source)
+    else:
+        entries, defaults = feed_entries(data, source)
+    return build_items(entries, defaults)
+
+
 def run_import(
     source: str, sink: Sink, report: Report, options: ImportOptions | None = None
 ) -> int:
-    """Import a feed or an export; the exit code is 1 when any item failed."""
+    """Import a feed or an export; the exit code is 1 when any item failed (or, with
+    ``strict``, lost anything)."""
     options = options or ImportOptions()
     try:
-        data = read_source(source, options.fetch)
-        items = jsonl_items(data, source) if _is_jsonl(source) else feed_items(data, source)
-        report.start(len(items))
+        items = parse_items(read_source(source, options.fetch), source)
+    except RunAborted as error:
+        report.abort(str(error))
+        return report.exit_code
+    if options.strict:
+        faulty = [item for item in items if item.losses or item.article is None]
+        if faulty:
+            for item in faulty:
+                for problem in _faults(item):
+                    report.note(f"{item.name}: {problem}")
+            report.abort(
+                f"--strict: {len(faulty)} of {len(items)} entries would lose something or "
+                "fail; nothing was written"
+            )
+            return report.exit_code
+    report.start(len(items))
+    try:
         for item in items:
             _write(item, sink, report)
     except RunAborted as error:
@@ -323,15 +722,24 @@ def run_import(
     return report.finish()
 
 
+def _faults(item: Item) -> list[str]:
+    return (
+        [f"lost {what}" for _, what in item.losses]
+        + ([f"skipped: {item.skip}"] if item.skip else [])
+        + ([item.problem] if item.problem and item.article is None else [])
+    )
+
+
 def _write(item: Item, sink: Sink, report: Report) -> None:
+    for kind, what in item.losses:
+        report.lost(item.name, kind, what, show=kind != "too large")
     if item.skip is not None:
+        report.lost(item.name, "skipped", item.skip, show=False)
         report.item(item.name, Outcome.SKIPPED, item.skip)
         return
     if item.article is None:
         report.failed(item.name, [item.problem or "invalid"])
         return
-    for note in item.notes:
-        report.note(f"{item.name}: {note}")
     try:
         outcome, changed = sync(sink, item.article_id, item.article)
     except ItemFailed as error:

@@ -23,11 +23,14 @@ def markdown_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise RunAborted(f"{path}: no such file or folder")
-    return sorted(
+    files = sorted(
         file
         for file in path.rglob("*.md")
         if file.is_file() and not any(part.startswith(".") for part in file.relative_to(path).parts)
     )
+    if not files:
+        raise RunAborted(f"{path}: no .md files found (hidden folders are skipped)")
+    return files
 
 
 def _name(file: Path) -> str:
@@ -51,13 +54,17 @@ class Publisher:
     def run(self, path: Path) -> int:
         try:
             files = markdown_files(path)
-            self.report.start(len(files))
             site_url = self.sink.site_url()
             if site_url is None:
                 raise RunAborted(
                     "publishing needs the site URL (article URLs default to SITE/slug): "
                     "pass --site-url or set $SITE_URL"
                 )
+        except RunAborted as error:  # nothing started: the one line says it all
+            self.report.abort(str(error))
+            return self.report.exit_code
+        self.report.start(len(files))
+        try:
             for file in files:
                 self.publish(file, site_url)
         except RunAborted as error:

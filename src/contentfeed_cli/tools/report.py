@@ -33,6 +33,9 @@ class Report:
         self.total = 0
         self.done = 0
         self.aborted = False
+        self.losses: Counter[str] = Counter()
+        """What items lost on the way in, by kind (an import's embeds, enclosures, tags…)."""
+        self.lossy: set[str] = set()
         self._bar_shown = False
 
     def start(self, total: int) -> None:
@@ -60,6 +63,13 @@ class Report:
         if self.tty:
             self._bar(name)
 
+    def lost(self, name: str, kind: str, what: str, *, show: bool = True) -> None:
+        """``name`` lost ``what`` on the way in: shown (unless said elsewhere) and counted."""
+        self.losses[kind] += 1
+        self.lossy.add(name)
+        if show:
+            self._line(f"{name}: lost {what}")
+
     def note(self, text: str) -> None:
         self._line(text)
 
@@ -74,6 +84,9 @@ class Report:
         )
         if self.counts[Outcome.SKIPPED]:
             counts += f", {self.counts[Outcome.SKIPPED]} skipped"
+        if self.losses:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.losses.items()))
+            counts += f"; {len(self.lossy)} lost something ({kinds})"
         return f"{self.action}: {counts}" + (" (stopped early)" if self.aborted else "")
 
     @property

@@ -79,8 +79,9 @@ def export_record(
     article_id: str, document: Mapping[str, Any], *, created_at: str, updated_at: str, version: int
 ) -> dict[str, Any]:
     record: dict[str, Any] = {"id": article_id, **document}
-    if "published_at" in record:
-        record["published_at"] = rfc3339(datetime.fromisoformat(record["published_at"]))
+    for moment in ("published_at", "modified_at"):
+        if moment in record:
+            record[moment] = rfc3339(datetime.fromisoformat(record[moment]))
     record.update(created_at=created_at, updated_at=updated_at, version=version)
     return record
 

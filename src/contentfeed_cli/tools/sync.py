@@ -62,7 +62,11 @@ def changed_fields(
 
 
 def _same(name: str, wanted: Any, current: Any) -> bool:
-    if name == "published_at" and isinstance(wanted, str) and isinstance(current, str):
+    if (
+        name in ("published_at", "modified_at")
+        and isinstance(wanted, str)
+        and isinstance(current, str)
+    ):
         return datetime.fromisoformat(wanted) == datetime.fromisoformat(current)
     return bool(wanted == current)
 

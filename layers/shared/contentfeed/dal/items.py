@@ -73,6 +73,7 @@ def article_attributes(article: Article) -> Item:
             "attachments": [_drop_none(asdict(item)) for item in article.attachments] or None,
             "podcast": None if article.podcast is None else _episode_attributes(article.podcast),
             "show": article.show,
+            "modified_at": None if article.modified_at is None else utc_iso(article.modified_at),
         }
     )
 
@@ -192,6 +193,7 @@ def article_from_item(item: Mapping[str, Any]) -> Article:
         ),
         podcast=None if not item.get("podcast") else _episode_from_item(item["podcast"]),
         show=item.get("show"),
+        modified_at=None if not item.get("modified_at") else parse_utc_iso(item["modified_at"]),
     )
 
 
@@ -305,7 +307,7 @@ def deleted_attribute(article_id: str) -> str:
 
 
 def deleted_value(deleted_at: datetime, guid: str | None) -> str:
-    """ "time" or "time guid": a guid is an IRI, which holds no space."""
+    """ "time" or "time guid": the time holds no space, the guid (verbatim) may."""
     return utc_iso(deleted_at) + (f" {guid}" if guid else "")
 
 

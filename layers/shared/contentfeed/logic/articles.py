@@ -154,6 +154,7 @@ def build_article(
         ),
         podcast=None if data.podcast is None else episode_from_input(data.podcast),
         show=data.show,
+        modified_at=None if data.modified_at is None else data.modified_at.astimezone(UTC),
     )
 
 
@@ -230,6 +231,7 @@ def as_input(article: Article) -> dict[str, Any]:
         "attachments": [asdict(item) for item in article.attachments],
         "podcast": None if article.podcast is None else episode_document(article.podcast),
         "show": article.show,
+        "modified_at": None if article.modified_at is None else article.modified_at.isoformat(),
     }
     cleaned: dict[str, Any] = _without_nulls(document)
     return cleaned
@@ -443,6 +445,8 @@ def patch_article(
         current = as_input(previous)
         if current.get("url") == default_url(settings, previous.slug):
             del current["url"]  # derived, not chosen: it follows a new slug
+        # A change that does not say when the content changed means now, as for a PUT.
+        current.pop("modified_at", None)
         document = merge_patch(current, patch)
         try:
             data = ArticleIn.model_validate(document)

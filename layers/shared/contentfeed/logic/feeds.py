@@ -22,7 +22,7 @@ from contentfeed.http.conditional import http_date, is_not_modified, strong_etag
 from contentfeed.http.paging import encode_cursor
 from contentfeed.http.routes import HOME, Format, Kind, feed_path, folder
 from contentfeed.models import Article
-from contentfeed.rendering.identity import entry_id
+from contentfeed.rendering.identity import atom_id
 from contentfeed.rendering.model import DeletedEntry, FeedInfo
 from contentfeed.text import utc_iso
 
@@ -218,7 +218,7 @@ def feed_info(
     if page.marker is not None and request.cursor is None:
         deleted = tuple(
             DeletedEntry(
-                guid=entry_id(article_id, page.marker.deleted_guids.get(article_id)),
+                guid=atom_id(article_id, page.marker.deleted_guids.get(article_id)),
                 deleted_at=moment,
             )
             for article_id, moment in sorted(

@@ -58,8 +58,8 @@ SLUG_PATTERN = r"^[^\W_]+(?:-[^\W_]+)*$"
 MIME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"
 """A MIME type without parameters, e.g. ``audio/mpeg`` (RFC 6838 names)."""
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$"
-GUID_PATTERN = f"^[A-Za-z][A-Za-z0-9+.-]*:[^{_SPACE}{_CONTROL}]+$"
-"""An absolute IRI (``urn:…``, ``tag:…``, ``https://…``), as Atom requires of ids."""
+GUID_PATTERN = LINE_PATTERN
+"""RSS ``guid`` and JSON Feed ``id`` may be any string: one line, not blank."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -224,12 +224,16 @@ Tag = Annotated[Name, Field(min_length=1, max_length=40)]
 Guid = Annotated[
     StrictStr,
     Field(
+        min_length=1,
         max_length=512,
         description="The id feed readers already know this article by (kept when migrating "
-        "from another feed). Set once; it never changes afterwards.",
+        "from another feed): any single line, e.g. https://…, urn:uuid:…, a number or a "
+        "Squarespace id. RSS and JSON Feed show it verbatim; Atom shows it when it is an "
+        "absolute IRI, else a urn:uuid derived from it. Set once; it never changes afterwards.",
     ),
     _schema(GUID_PATTERN),
-    _matching(GUID_PATTERN, "must be an absolute IRI such as urn:uuid:… or https://…"),
+    _matching(GUID_PATTERN, "must be one line of text without control characters"),
+    AfterValidator(str.strip),
 ]
 Slug = Annotated[
     StrictStr,
@@ -255,6 +259,14 @@ class ArticleIn(_Input):
     published_at: Timestamp | None = None
     status: Literal["published", "draft"] = "published"
     guid: Guid | None = None
+    modified_at: Annotated[
+        Timestamp | None,
+        Field(
+            description="When the content last changed, if not at this write: feeds show it as "
+            "the entry's update time (Atom updated, JSON Feed date_modified). Imports keep the "
+            "source's. A write without it means the content changed now."
+        ),
+    ] = None
     language: Language | None = None
     attachments: Annotated[list[AttachmentIn], Field(max_length=MAX_ATTACHMENTS)] = []
     podcast: PodcastIn | None = None
@@ -320,6 +332,7 @@ class ArticlePatch(_Input):
     published_at: Timestamp | None = None
     status: Literal["published", "draft"] | None = None
     guid: Guid | None = None
+    modified_at: Timestamp | None = None
     language: Language | None = None
     attachments: Annotated[list[AttachmentIn], Field(max_length=MAX_ATTACHMENTS)] | None = None
     podcast: PodcastPatch | None = None
@@ -399,6 +412,9 @@ class ArticleOut(BaseModel):
     podcast: PodcastOut | None
     show: str | None
     guid: str = Field(description="The id feeds give this article (immutable)")
+    modified_at: datetime | None = Field(
+        None, description="When the content last changed, when the publisher said so"
+    )
     created_at: datetime
     updated_at: datetime
     version: int

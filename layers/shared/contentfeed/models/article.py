@@ -125,6 +125,10 @@ class Article:
     podcast: Episode | None = None
     show: str | None = None
     """The slug of the show this article belongs to (an episode when it has playable media)."""
+    modified_at: datetime | None = None
+    """When the content last changed, as the publisher says (an import keeps the source's
+    Atom ``updated`` / JSON Feed ``date_modified``); feeds show it as the entry's update time.
+    ``None``: the time of the last write."""
 
     def is_visible(self, now: datetime) -> bool:
         """Published and due: what readers without a key may see."""

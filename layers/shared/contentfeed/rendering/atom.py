@@ -77,7 +77,7 @@ def _people(people: Sequence[Person]) -> list[dict[str, str]]:
 def _feedgen_entry(entry: Entry) -> BuiltOnceEntry:
     """feedgen's entry for ``entry`` (built once per entry, see ``rendered``)."""
     item = BuiltOnceEntry()
-    item.id(entry.id)
+    item.id(entry.atom_id)
     item.title(entry.title or entry.url)
     item.link(href=entry.url)
     item.published(entry.published_at.astimezone(UTC))

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from contentfeed.models import Article, Attachment, Contributor, Episode, Image, Person, Transcript
 from contentfeed.rendering.html import absolute_url, absolutize, clean_text, text_excerpt
-from contentfeed.rendering.identity import entry_id
+from contentfeed.rendering.identity import atom_id, entry_id
 
 CACHE_CHARS = 8_000_000
 """The bound of the kept entries: each counts its HTML twice (the article's and the entry's) plus
@@ -39,7 +39,9 @@ class Entry:
     """What every feed format says about one article, already safe to write into it."""
 
     id: str
-    """The immutable feed id (:func:`~contentfeed.rendering.identity.entry_id`)."""
+    """The immutable RSS and JSON Feed id (:func:`~contentfeed.rendering.identity.entry_id`)."""
+    atom_id: str
+    """The immutable Atom id, an absolute IRI (:func:`~contentfeed.rendering.identity.atom_id`)."""
     url: str
     title: str
     """May be empty: formats that need a title fall back to the URL."""
@@ -50,7 +52,8 @@ class Entry:
     content_html: str
     published_at: datetime
     updated_at: datetime
-    """When it last changed for readers: a scheduled article changed when it went out."""
+    """When it last changed for readers: the publisher's ``modified_at`` when given (an import
+    keeps the source's), else the last write; a scheduled article changed when it went out."""
     authors: tuple[Person, ...]
     contributors: tuple[Contributor, ...]
     tags: tuple[str, ...]
@@ -150,15 +153,17 @@ def prepare_entry(article: Article, site_url: str) -> Entry:
     content = absolutize(article.content_html or "", url)
     summary = clean_text(article.summary or "")
     image = article.image
+    guid = article.guid and clean_text(article.guid)
     return Entry(
-        id=entry_id(clean_text(article.id), article.guid and clean_text(article.guid)),
+        id=entry_id(clean_text(article.id), guid),
+        atom_id=atom_id(clean_text(article.id), guid),
         url=url,
         title=clean_text(article.title),
         summary=summary,
         description=summary or text_excerpt(content),
         content_html=content,
         published_at=article.published_at,
-        updated_at=max(article.updated_at, article.published_at),
+        updated_at=article.modified_at or max(article.updated_at, article.published_at),
         authors=tuple(
             Person(name=name, email=_optional(person.email), url=_optional(person.url))
             for person in article.authors

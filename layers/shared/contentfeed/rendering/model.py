@@ -12,7 +12,7 @@ from contentfeed.models import Article
 
 @dataclass(frozen=True, slots=True)
 class DeletedEntry:
-    """An RFC 6721 tombstone: the feed id of a deleted article and when it went."""
+    """An RFC 6721 tombstone: the Atom id of a deleted article and when it went."""
 
     guid: str
     deleted_at: datetime
