@@ -36,7 +36,7 @@ run: venv
 	$(BIN)/contentfeed serve
 
 test: venv lint validate
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 unit: venv
 	$(BIN)/python -m pytest tests/unit

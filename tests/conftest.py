@@ -3,13 +3,15 @@ built from template.yaml, settings, a counting hook on DynamoDB calls, a movable
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol
 
 import boto3
 import pytest
@@ -100,6 +102,51 @@ def calls(ddb: Any) -> CallCounter:
 @pytest.fixture
 def store(ddb: Any) -> Store:
     return Store(TABLE, client=ddb)
+
+
+class LoadHandler(Protocol):
+    def __call__(
+        self, name: str, *, clock: Callable[[], datetime] | None = ..., store: Store | None = ...
+    ) -> ModuleType: ...
+
+
+@pytest.fixture
+def load_handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> LoadHandler:
+    """The one way tests load a function: ``functions/{name}/app.py`` against the moto table.
+
+    Its store becomes ``store`` (the test's, unless another is given) and its clock ``clock``
+    (``NOW`` unless given; None keeps the real one). Both come back when the test ends.
+    """
+
+    def load(
+        name: str,
+        *,
+        clock: Callable[[], datetime] | None = lambda: NOW,
+        store: Store | None = store,
+    ) -> ModuleType:
+        module = importlib.import_module(f"functions.{name}.app")
+        if hasattr(module, "get_store"):
+            monkeypatch.setattr(module, "get_store", lambda: store)
+        if clock is not None and hasattr(module, "clock"):
+            monkeypatch.setattr(module, "clock", clock)
+        return module
+
+    return load
+
+
+@pytest.fixture
+def api(load_handler: LoadHandler) -> ModuleType:
+    return load_handler("api")
+
+
+@pytest.fixture
+def feeds(load_handler: LoadHandler) -> ModuleType:
+    return load_handler("feeds")
+
+
+@pytest.fixture
+def authorizer(load_handler: LoadHandler) -> ModuleType:
+    return load_handler("authorizer")
 
 
 class AtomicCalls:

@@ -733,9 +733,9 @@ def json_problems(body: bytes, url: str) -> Problems:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         problems.add(where, f"not UTF-8 JSON: {error}")
         return problems
-    for error in sorted(VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path)):
-        path = "/".join(str(part) for part in error.absolute_path)
-        problems.add(f"{where} #/{path}", f"schema: {error.message}")
+    for issue in sorted(VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        path = "/".join(str(part) for part in issue.absolute_path)
+        problems.add(f"{where} #/{path}", f"schema: {issue.message}")
     if not isinstance(document, dict):
         return problems
     if document.get("feed_url") != url:

@@ -117,7 +117,7 @@ def test_bad_input_gets_problem_details(server: Server) -> None:
         "POST", "/articles", key=server.key, body={"title": "", "colour": "red"}
     )
     body = assert_problem(invalid, 422)
-    assert {e["field"] for e in body["errors"]} == {"title", "colour"}  # type: ignore[union-attr]
+    assert {e["field"] for e in body["errors"]} == {"title", "colour"}  # type: ignore[attr-defined,union-attr]
     assert_problem(server.request("POST", "/articles", key=server.key, raw=b"{not json"), 400)
     assert_problem(server.request("GET", "/nowhere"), 404)
     assert_problem(server.request("GET", "/articles?limit=1000"), 422)

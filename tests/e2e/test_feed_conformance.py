@@ -240,7 +240,7 @@ def test_feedparser_reads_every_rss_and_atom_feed(sample: Sample) -> None:
                 problems.add(fetched.url, f"feedparser reads link {entry.get('link')!r}")
             published = entry.get("published_parsed")
             expected = article.published_at.replace(microsecond=0)
-            if published is None or datetime(*published[:6], tzinfo=UTC) != expected:
+            if published is None or datetime(*published[:6]).replace(tzinfo=UTC) != expected:
                 problems.add(fetched.url, f"feedparser reads published {entry.get('published')!r}")
             names = [author.get("name") for author in entry.get("authors", [])]
             if article.authors and names != article.authors:

@@ -46,6 +46,7 @@ from importlib.metadata import (
     packages_distributions,
 )
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from packaging.requirements import Requirement
@@ -151,7 +152,7 @@ def _elf_machine(path: Path) -> int | None:
         header = handle.read(20)
     if len(header) < 20 or header[:4] != b"\x7fELF":
         return None
-    byte_order = "little" if header[5] == 1 else "big"
+    byte_order: Literal["little", "big"] = "little" if header[5] == 1 else "big"
     return int.from_bytes(header[18:20], byte_order)
 
 

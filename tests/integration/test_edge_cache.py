@@ -26,16 +26,6 @@ CLIENTS = [(client, accept) for _, client, accept, _ in READER_ACCEPTS if accept
 
 
 @pytest.fixture
-def feeds(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.feeds.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
-
-
-@pytest.fixture
 def articles(store: Store) -> list[Article]:
     made = [
         bench.realistic_article(n, published_at=NOW - timedelta(hours=1, minutes=10 * n))

@@ -8,7 +8,6 @@ function on moto from PUT to 410, and the write authorizer with a known and an u
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from copy import deepcopy
 from types import ModuleType
 from typing import Any
@@ -20,7 +19,7 @@ from contentfeed.dal import Store
 from contentfeed.logic.keys import create_key, revoke_key
 from contentfeed_cli.local.gateway import LambdaContext
 from contentfeed_cli.local.template import RouteSpec, Template
-from tests.conftest import NOW, ROOT, load_event
+from tests.conftest import NOW, ROOT, LoadHandler, load_event
 
 EVENTS = ROOT / "events"
 AUTHORIZER_EVENT = "authorizer-request.json"
@@ -146,15 +145,10 @@ def test_authorizer_event_targets_a_route_behind_the_authorizer(template: Templa
 
 
 @pytest.fixture
-def api(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+def api(load_handler: LoadHandler, store: Store) -> ModuleType:
     """The API function's module on moto, with the sample key registered and a fixed clock."""
-    import functions.api.app as api_module
-
-    api_module.get_store.cache_clear()
-    monkeypatch.setattr(api_module, "clock", lambda: NOW)
     create_key(store, name="t", now=NOW, key=KEY)
-    yield api_module
-    api_module.get_store.cache_clear()
+    return load_handler("api")
 
 
 def invoke(api: ModuleType, event: dict[str, Any]) -> dict[str, Any]:
@@ -286,15 +280,6 @@ def test_openapi_and_docs_events(api: ModuleType) -> None:
 
 
 # ------------------------------------------------------------------ the authorizer
-
-
-@pytest.fixture
-def authorizer(store: Store) -> Iterator[ModuleType]:
-    import functions.authorizer.app as authorizer_module
-
-    authorizer_module.get_store.cache_clear()
-    yield authorizer_module
-    authorizer_module.get_store.cache_clear()
 
 
 def authorize(authorizer: ModuleType, event: dict[str, Any]) -> dict[str, Any]:

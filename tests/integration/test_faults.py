@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from botocore.exceptions import (
@@ -23,7 +23,7 @@ from contentfeed.logic import articles as logic
 from contentfeed.models.api import ArticleIn
 from contentfeed_cli.local.gateway import LambdaContext, build_event
 from contentfeed_cli.local.template import RouteSpec
-from tests.conftest import NOW, TABLE, AtomicCalls, response_headers
+from tests.conftest import NOW, TABLE, AtomicCalls, LoadHandler, response_headers
 
 
 class FailingClient:
@@ -77,13 +77,6 @@ def seeded(store: Store, env: Settings) -> str:
     return article.id
 
 
-@pytest.fixture
-def api() -> ModuleType:
-    import functions.api.app as api_app
-
-    return api_app
-
-
 @pytest.mark.parametrize(
     "failure",
     [
@@ -92,12 +85,12 @@ def api() -> ModuleType:
     ],
 )
 def test_a_failing_write_answers_503_and_stores_nothing(
-    api: ModuleType, ddb: Any, seeded: str, monkeypatch: pytest.MonkeyPatch, failure: Exception
+    load_handler: LoadHandler, ddb: Any, seeded: str, failure: Exception
 ) -> None:
     # Given DynamoDB refusing transactions
     before = ddb.scan(TableName=TABLE)["Items"]
-    failing = Store(TABLE, client=FailingClient(ddb, {"transact_write_items": failure}))
-    monkeypatch.setattr(api, "get_store", lambda: failing)
+    failing = Store(TABLE, client=cast(Any, FailingClient(ddb, {"transact_write_items": failure})))
+    api = load_handler("api", store=failing)
     # When a publisher creates and edits articles
     created = invoke(api, "POST", "/articles", "/articles", {"title": "New"})
     patched = invoke(api, "PATCH", f"/articles/{seeded}", "/articles/{id}", {"title": "Changed"})
@@ -113,13 +106,10 @@ def test_a_failing_write_answers_503_and_stores_nothing(
 
 @pytest.mark.parametrize("operation", ["query", "get_item"])
 def test_failing_reads_answer_503_on_api_and_feeds(
-    api: ModuleType, ddb: Any, seeded: str, monkeypatch: pytest.MonkeyPatch, operation: str
+    load_handler: LoadHandler, ddb: Any, seeded: str, operation: str
 ) -> None:
-    import functions.feeds.app as feeds
-
-    failing = Store(TABLE, client=FailingClient(ddb, {operation: throttled(operation)}))
-    monkeypatch.setattr(api, "get_store", lambda: failing)
-    monkeypatch.setattr(feeds, "get_store", lambda: failing)
+    failing = Store(TABLE, client=cast(Any, FailingClient(ddb, {operation: throttled(operation)})))
+    api, feeds = load_handler("api", store=failing), load_handler("feeds", store=failing)
     replies = [
         invoke(api, "GET", "/articles", "/articles"),
         invoke(api, "GET", f"/articles/{seeded}", "/articles/{id}"),
@@ -149,19 +139,17 @@ def refused(code: str, operation: str) -> ClientError:
     ids=["unknown-table", "access-denied", "unknown-operation", "bad-key", "no-creds", "no-region"],
 )
 def test_errors_no_retry_fixes_are_500_configuration_errors_not_503(
-    api: ModuleType,
+    load_handler: LoadHandler,
     ddb: Any,
     seeded: str,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     failure: Exception,
 ) -> None:
-    import functions.feeds.app as feeds
-
     # Given a DynamoDB that refuses every read for a reason no retry changes
-    failing = Store(TABLE, client=FailingClient(ddb, {"query": failure, "get_item": failure}))
-    monkeypatch.setattr(api, "get_store", lambda: failing)
-    monkeypatch.setattr(feeds, "get_store", lambda: failing)
+    failing = Store(
+        TABLE, client=cast(Any, FailingClient(ddb, {"query": failure, "get_item": failure}))
+    )
+    api, feeds = load_handler("api", store=failing), load_handler("feeds", store=failing)
     caplog.set_level(logging.INFO)
     # When readers ask the API and the feeds
     replies = [
@@ -187,7 +175,7 @@ def test_errors_no_retry_fixes_are_500_configuration_errors_not_503(
 def test_concurrent_patches_with_the_same_if_match_have_one_winner(
     ddb: Any, env: Settings, seeded: str
 ) -> None:
-    store = Store(TABLE, client=AtomicCalls(ddb))
+    store = Store(TABLE, client=cast(Any, AtomicCalls(ddb)))
     # Given eight editors holding version 1 of the same article
     outcomes: list[str] = []
     barrier = threading.Barrier(8)
@@ -226,7 +214,7 @@ def test_concurrent_patches_with_the_same_if_match_have_one_winner(
 def test_concurrent_patches_without_if_match_all_apply(
     ddb: Any, env: Settings, seeded: str
 ) -> None:
-    store = Store(TABLE, client=AtomicCalls(ddb))
+    store = Store(TABLE, client=cast(Any, AtomicCalls(ddb)))
     # Given eight editors each adding their own field value without If-Match
     barrier = threading.Barrier(4)
     errors: list[Exception] = []

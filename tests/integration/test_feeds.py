@@ -13,12 +13,13 @@ from lxml import etree
 
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
+from contentfeed.errors import Conflict
 from contentfeed.logic import articles as logic
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
 from contentfeed_cli.local.gateway import LambdaContext, build_event
 from contentfeed_cli.local.template import RouteSpec
-from tests.conftest import NOW, CallCounter
+from tests.conftest import NOW, CallCounter, LoadHandler
 
 HOST = "abcdef1234.execute-api.us-east-1.amazonaws.com"
 BASE = f"https://{HOST}/v1"
@@ -40,13 +41,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def feeds(store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.feeds.app as feeds_app
-
-    feeds_app.get_store.cache_clear()
-    monkeypatch.setattr(feeds_app, "get_store", lambda: store)
-    monkeypatch.setattr(feeds_app, "clock", clock)
-    return feeds_app
+def feeds(load_handler: LoadHandler, clock: Clock) -> ModuleType:
+    return load_handler("feeds", clock=clock)
 
 
 def get(
@@ -337,7 +333,7 @@ def test_a_kept_guid_is_the_feed_id_for_ever(
     ]
     assert [i["id"] for i in json.loads(get(feeds, "/feed.json")["body"])["items"]] == [old_id]
     # And it can never change
-    with pytest.raises(logic.Conflict):
+    with pytest.raises(Conflict):
         logic.patch_article(
             store,
             env,

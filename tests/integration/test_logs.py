@@ -12,7 +12,7 @@ from contentfeed.dal import Store
 from contentfeed.logic.keys import create_key, hash_key
 from contentfeed_cli.local.gateway import LambdaContext, build_event
 from contentfeed_cli.local.template import RouteSpec
-from tests.conftest import NOW
+from tests.conftest import NOW, LoadHandler
 
 SECRET_BODY = "Confidential-paragraph-4f9e2 about the embargoed story"
 
@@ -40,21 +40,19 @@ def event(
 
 def test_logs_never_contain_keys_tokens_or_bodies(
     store: Store,
+    load_handler: LoadHandler,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import functions.api.app as api
-    import functions.authorizer.app as authorizer
-
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "DEBUG")
     caplog.set_level(logging.INFO)  # what Lambda runs at; botocore logs bodies only at DEBUG
-    monkeypatch.setattr(api, "get_store", lambda: store)
-    monkeypatch.setattr(authorizer, "get_store", lambda: store)
+    api = load_handler("api", clock=None)
+    authorizer = load_handler("authorizer")
     key, _ = create_key(store, name="logs", now=NOW)
     revoked, _ = create_key(store, name="old", now=NOW)
     store.revoke_key(hash_key(revoked), now=NOW)
-    context = LambdaContext(function_name="f")
+    context: Any = LambdaContext(function_name="f")
     body = {"title": "Embargoed", "summary": SECRET_BODY, "content_html": f"<p>{SECRET_BODY}</p>"}
 
     # Given every path that logs: allowed and refused keys, a create, a bad create, a missing article

@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 
-from contentfeed.dal import Store
 from tests.bench import support as bench
-from tests.conftest import NOW
 
-EPISODE = {
+EPISODE: dict[str, Any] = {
     "title": "Episode 12: the letter",
     "content_html": "<p>We read the letter and talk it through.</p>",
     "attachments": [
@@ -38,16 +36,6 @@ EPISODE = {
         "chapters_url": "https://cdn.example.net/ep12.json",
     },
 }
-
-
-@pytest.fixture
-def api(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.api.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
 
 
 def call(api: ModuleType, method: str, path: str, body: Any = None) -> dict[str, Any]:

@@ -36,35 +36,6 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 # ------------------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture
-def feeds(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.feeds.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
-
-
-@pytest.fixture
-def api(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.api.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
-
-
-@pytest.fixture
-def authorizer(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.authorizer.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    return module
-
-
 class QueryReads:
     """``Count`` and ``ScannedCount`` of every Query, from botocore's ``after-call`` event."""
 

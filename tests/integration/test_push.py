@@ -16,7 +16,7 @@ from contentfeed.logic.push import HubUnavailable, feed_urls, ping_hub
 from contentfeed.models.api import ArticleIn
 from contentfeed_cli.local.gateway import LambdaContext
 from contentfeed_cli.local.streams import StreamPoller
-from tests.conftest import NOW, TABLE
+from tests.conftest import NOW, TABLE, LoadHandler
 from tests.hub import Hub, running_hub
 
 BASE = "https://feeds.example.org"
@@ -36,10 +36,8 @@ def hub(env: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
 
 
 @pytest.fixture
-def push(hub: Hub) -> ModuleType:
-    import functions.push.app as push_app
-
-    return push_app
+def push(hub: Hub, load_handler: LoadHandler) -> ModuleType:
+    return load_handler("push", clock=None)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from contentfeed_cli.tools.report import Report
 from contentfeed_cli.tools.sink import TableSink
 from contentfeed_cli.tools.sync import Outcome
 from tests.conftest import NOW, ROOT, TABLE
-from tests.integration.test_feeds import Clock, get
+from tests.integration.test_feeds import get
 
 DATA = ROOT / "tests" / "data"
 WORDPRESS = DATA / "wordpress.rss"
@@ -220,15 +220,6 @@ def test_importing_an_atom_feed(sink: TableSink, ddb: Any) -> None:
     assert "summary" not in winter  # feedparser's summary is the content itself
     no_id = articles[imported_id("https://notes.example.net/posts/no-id/")]
     assert no_id["guid"] == "https://notes.example.net/posts/no-id/"
-
-
-@pytest.fixture
-def feeds(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.feeds.app as feeds_app
-
-    monkeypatch.setattr(feeds_app, "get_store", lambda: store)
-    monkeypatch.setattr(feeds_app, "clock", Clock(NOW))
-    return feeds_app
 
 
 def test_imported_articles_keep_their_ids_in_every_feed_format(

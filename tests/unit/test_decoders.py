@@ -25,8 +25,8 @@ from contentfeed.http.conditional import is_not_modified, parse_http_date, stron
 from contentfeed.http.negotiation import prefers_html
 from contentfeed.http.paging import decode_cursor, encode_cursor
 from contentfeed.http.request import check_body
+from contentfeed.http.routes import Format, Kind
 from contentfeed.logic.articles import Preconditions, list_scope_for
-from contentfeed.logic.feeds import Format, Kind
 from contentfeed.logic.keys import bearer_token, hash_key
 from contentfeed.models.api import ArticleId, ArticleIn, ArticlePatch, Timestamp
 from contentfeed.text import slugify, utc_iso
@@ -306,7 +306,7 @@ def test_dates_in_bodies_validate_or_refuse(text: str) -> None:
 @given(st.binary(max_size=300), st.booleans(), st.sampled_from(["POST", "PUT", "PATCH"]))
 def test_bodies_are_checked_totally(raw: bytes, encoded: bool, method: str) -> None:
     # When any bytes arrive as a JSON body (as API Gateway passes them)
-    event = {
+    event: dict[str, Any] = {
         "httpMethod": method,
         "resource": "/articles" if method == "POST" else "/articles/{id}",
         "headers": {"Content-Type": "application/json"},

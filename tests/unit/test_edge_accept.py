@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,7 @@ def _code_only(code: str) -> str:
 
 
 def test_the_runner_fails_clearly_without_node(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(edge.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="node is not installed"):
         edge.node()
 

@@ -261,7 +261,7 @@ def html_losses(html: str) -> list[tuple[str, str]]:
     """What sanitising will remove from ``html`` that a reader would miss: embeds (by what they
     showed), elements the service does not keep, links with schemes it does not allow.
     Presentational attributes (``class``, ``style``, ``id``…) go without a note."""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
     from lxml import html as lxml_html
 
     try:

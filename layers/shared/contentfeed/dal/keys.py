@@ -96,6 +96,11 @@ def entry_sk(published_at: datetime, article_id: str) -> str:
     return stored_entry_sk(utc_iso(published_at), article_id)
 
 
+def entry_position(article: Article) -> tuple[str, str]:
+    """Where an article's entries sort: (publication time as stored, id), a paging position."""
+    return utc_iso(article.published_at), article.id
+
+
 def stored_entry_sk(published_at: str, article_id: str) -> str:
     """An entry's sort key from a position as stored (a paging cursor's time and id)."""
     return f"{ENTRY_PREFIX}{published_at}#{article_id}"

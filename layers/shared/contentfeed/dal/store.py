@@ -253,7 +253,7 @@ class Store:
         if not more and last_key is not None and found:
             more = True  # DynamoDB stopped at its 1 MB page size: continue from here
         page = found[:limit]
-        next_after = (utc_iso(page[-1].published_at), page[-1].id) if more and page else None
+        next_after = keys.entry_position(page[-1]) if more and page else None
         return ScopePage(articles=page, after=next_after, marker=marker)
 
     def get_marker(self, scope: str) -> Marker | None:

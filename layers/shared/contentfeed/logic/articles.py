@@ -45,7 +45,7 @@ from contentfeed.models import (
     Transcript,
 )
 from contentfeed.models.api import ArticleIn, PodcastIn
-from contentfeed.text import slugify, utc_iso
+from contentfeed.text import slugify
 
 WRITE_ATTEMPTS = 3
 """Writes without If-Match re-read and re-apply this often when another writer got in first."""
@@ -480,7 +480,3 @@ def delete_article(
         return previous
 
     _write(attempt, preconditions)
-
-
-def cursor_position(article: Article) -> tuple[str, str]:
-    return utc_iso(article.published_at), article.id

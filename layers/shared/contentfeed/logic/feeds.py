@@ -24,7 +24,6 @@ from contentfeed.http.routes import HOME, Format, Kind, feed_path, folder
 from contentfeed.models import Article
 from contentfeed.rendering.identity import atom_id
 from contentfeed.rendering.model import DeletedEntry, FeedInfo
-from contentfeed.text import utc_iso
 
 FEED_NAMESPACE = uuid.UUID("0d6f3f1e-5a7b-4c2d-8e9f-1a2b3c4d5e6f")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -236,7 +235,9 @@ def feed_info(
         ttl_minutes=settings.feed_ttl_minutes,
         hub_url=settings.websub_hub_url or None,
         next_url=next_url,
-        next_url_after=lambda article: f"{first_url}?cursor={encode_cursor(_position(article))}",
+        next_url_after=lambda article: (
+            f"{first_url}?cursor={encode_cursor(table_keys.entry_position(article))}"
+        ),
         first_url=first_url if request.cursor is not None else None,
         deleted=deleted,
     )
@@ -293,7 +294,3 @@ def serve_feed(
     elif info.next_url:
         links["next"] = info.next_url
     return FeedAnswer(validators=validators, body=body, links=links)
-
-
-def _position(article: Article) -> tuple[str, str]:
-    return utc_iso(article.published_at), article.id

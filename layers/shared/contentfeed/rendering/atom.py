@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from contentfeed.http import media
 from contentfeed.models import Article, Person

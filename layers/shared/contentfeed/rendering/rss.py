@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from contentfeed.http import media
 from contentfeed.models import Article, Attachment, Image
