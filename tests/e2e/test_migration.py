@@ -76,7 +76,10 @@ def test_ids_are_kept_verbatim_and_atom_gets_a_stable_iri(server: Server, tmp_pa
         "(Video: the estuary at dawn): lost embedded iframe https://www.youtube.com/embed/" in text
     )
     assert "(Episode 3: tide tables): lost elements removed: <script>, <form>, <input>" in text
-    assert "(Episode 3: tide tables): lost enclosure audio/mpeg https://media.example.com" in text
+    assert (
+        "(Episode 3: tide tables): lost enclosure https://media.example.com/fieldwork/ep3.mystery: unknown type"
+        in text
+    )
     # And RSS and JSON Feed show each source id verbatim (readers see no duplicate)
     rss = feedparser.parse(server.request("GET", "/feed.xml?limit=100").body)
     assert {entry.id for entry in rss.entries} >= SQUARESPACE_GUIDS
@@ -90,6 +93,24 @@ def test_ids_are_kept_verbatim_and_atom_gets_a_stable_iri(server: Server, tmp_pa
     assert stored[next(g for g in SQUARESPACE_GUIDS if g.endswith("5d01"))]["title"] == (
         "Video: the estuary at dawn"
     )
+    # And the episode keeps every enclosure it could (as attachments) and its iTunes fields
+    episode = stored["881 at https://fieldwork.example.com"]
+    assert [(a["url"], a["type"], a["length"], a["duration"]) for a in episode["attachments"]] == [  # type: ignore[attr-defined]
+        ("https://media.example.com/fieldwork/ep3.mp3", "audio/mpeg", 23541232, 1471),
+        ("https://media.example.com/fieldwork/ep3-transcript.pdf", "application/pdf", 48211, None),
+    ]
+    podcast = episode["podcast"]
+    assert {k: podcast[k] for k in ("episode", "season", "episode_type", "explicit", "image")} == {  # type: ignore[index]
+        "episode": 3,
+        "season": 2,
+        "episode_type": "full",
+        "explicit": True,
+        "image": "https://media.example.com/fieldwork/ep3.jpg",
+    }
+    enclosures = [
+        (e.href, e.type, e.length) for entry in rss.entries for e in entry.get("enclosures", [])
+    ]
+    assert ("https://media.example.com/fieldwork/ep3.mp3", "audio/mpeg", "23541232") in enclosures
     # When it is imported again, nothing changes
     code, lines = run(server, DATA / "squarespace.rss", cwd=tmp_path)
     assert code == 0 and lines[-1].startswith("import: 0 created, 0 updated, 5 unchanged")
@@ -139,7 +160,9 @@ def test_json_feeds_1_1_and_1_0_are_imported(server: Server, tmp_path: Path) -> 
     assert note["authors"] == [{"name": "Small Press", "email": None, "url": None}]
     # And what has no place in an article is reported, not dropped silently
     assert "lost extension _smallpress" in text and "lost Ruth Adeyemi's avatar" in text
-    assert "lost enclosure audio/x-m4a https://smallpress.example.org/audio/reading.m4a" in text
+    assert [(a["url"], a["type"], a["length"]) for a in note["attachments"]] == [  # type: ignore[attr-defined]
+        ("https://smallpress.example.org/audio/reading.m4a", "audio/x-m4a", 4800000)
+    ]
     # When a JSON Feed 1.0 (one `author`) is imported, it works the same
     code, lines = run(server, DATA / "feed-1.0.json", cwd=tmp_path)
     assert code == 0, lines

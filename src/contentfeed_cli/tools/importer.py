@@ -10,8 +10,10 @@ only those that changed. The source's dates are kept: ``published_at`` from the 
 ``modified_at`` from the updated/modified date (else the published one), so readers are not
 told that everything changed on the day of the move.
 
-Nothing is dropped silently: whatever an entry loses on the way in (an embed, an element the
-sanitiser removes, an enclosure, a tag, an extension) is reported for that entry and counted in
+Enclosures become the article's image (the first image) and attachments (every other one), and
+iTunes episode fields its ``podcast`` fields. Nothing is dropped silently: whatever an entry
+loses on the way in (an embed, an element the sanitiser removes, an enclosure without a type,
+a tag, an extension) is reported for that entry and counted in
 the summary; with ``--strict`` any loss is an error and nothing is written. An entry whose
 content is over :data:`MAX_CONTENT_CHARS` is refused with one line while the rest imports.
 
@@ -44,12 +46,15 @@ from pydantic import TypeAdapter, ValidationError
 from contentfeed.http import media
 from contentfeed.logic.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from contentfeed.models.api import (
+    MAX_ATTACHMENTS,
     MAX_AUTHORS,
     MAX_CONTENT_CHARS,
     ArticleId,
     ArticleIn,
+    AttachmentIn,
     ImageIn,
     PersonIn,
+    PodcastIn,
     Tag,
 )
 from contentfeed.rendering.html import absolute_url, absolutize, text_excerpt
@@ -141,6 +146,10 @@ class SourceEntry:
     """Enclosures, attachments and ``media:content``: ``{url, type, length}`` each."""
     language: str | None
     losses: list[tuple[str, str]] = field(default_factory=list)
+    duration: int | None = None
+    """Playing time in seconds (``itunes:duration``) of the entry's audio or video."""
+    podcast: Mapping[str, Any] = field(default_factory=dict)
+    """iTunes episode fields, in ``PodcastIn``'s names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,24 +229,24 @@ def _tags(raw: Iterable[str]) -> tuple[list[str], list[str]]:
     return kept, dropped
 
 
-def _image(
-    media: Sequence[Mapping[str, Any]], base: str
-) -> tuple[dict[str, Any] | None, list[str]]:
-    """The first usable image (``{url, type, length}``), and every other medium, which is lost."""
+def _media(
+    media: Sequence[Mapping[str, Any]], base: str, duration: int | None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[str]]:
+    """The article's image (the first usable one), every other medium as an attachment (the
+    first audio or video with the duration), and what could not be kept: a medium without a
+    type or an http(s) URL, audio or video without a length, more than the limit."""
     image: dict[str, Any] | None = None
+    attachments: list[dict[str, Any]] = []
     lost: list[str] = []
     for medium in media:
-        kind = str(medium.get("type") or "")
+        kind = str(medium.get("type") or "").split(";")[0].strip().lower()
         url = _http(medium.get("url"), base)
         if not kind and url:  # media:content often says nothing (The Guardian): ask the path
             kind = mimetypes.guess_type(urlsplit(url).path)[0] or ""
+        length_text = str(medium.get("length") or "").strip()
+        length = int(length_text) if length_text.isdigit() else None
         if image is None and url and (kind.startswith("image/") or medium.get("image")):
-            length = str(medium.get("length") or "")
-            candidate = {
-                "url": url,
-                "type": kind or None,
-                "length": int(length) if length.isdigit() else None,
-            }
+            candidate = {"url": url, "type": kind or None, "length": length}
             for attempt in (candidate, {"url": url}):
                 try:
                     image = ImageIn.model_validate(attempt).model_dump(exclude_none=True)
@@ -246,8 +255,58 @@ def _image(
                     continue
             if image is not None:
                 continue
-        lost.append(f"{kind or 'of unknown type'} {medium.get('url') or '(no URL)'}")
-    return image, lost
+        shown = medium.get("url") or "(no URL)"
+        if not url or not kind:
+            lost.append(f"enclosure {shown}: " + ("no http(s) URL" if not url else "unknown type"))
+            continue
+        playable = kind.startswith(("audio/", "video/"))
+        first_playable = playable and not any(
+            a["type"].startswith(("audio/", "video/")) for a in attachments
+        )
+        attachment = {
+            "url": url,
+            "type": kind,
+            "length": length,
+            "duration": duration if first_playable else None,
+            "title": medium.get("title") or None,
+        }
+        try:
+            kept = AttachmentIn.model_validate(attachment).model_dump(exclude_none=True)
+        except ValidationError as error:
+            lost.append(f"enclosure {kind} {shown}: {_issues(error)}")
+            continue
+        if len(attachments) == MAX_ATTACHMENTS:
+            lost.append(f"enclosure {kind} {shown}: over {MAX_ATTACHMENTS} attachments")
+            continue
+        attachments.append(kept)
+    return image, attachments, lost
+
+
+def _episode(fields: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The valid iTunes episode fields, and those that are not."""
+    kept: dict[str, Any] = {}
+    lost: list[str] = []
+    for name, value in fields.items():
+        if value is None or value == "":
+            continue
+        try:
+            PodcastIn.model_validate({name: value})
+        except ValidationError:
+            lost.append(f"itunes {name} {value!r}")
+            continue
+        kept[name] = value
+    return kept or None, lost
+
+
+def _seconds(text: Any) -> int | None:
+    """``itunes:duration``: seconds, or ``MM:SS`` / ``HH:MM:SS``."""
+    parts = str(text or "").strip().split(":")
+    if not parts or len(parts) > 3 or not all(part.strip().isdigit() for part in parts):
+        return None
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return seconds
 
 
 def _language(*candidates: Any) -> str | None:
@@ -340,8 +399,10 @@ def entry_item(
     losses += [("author", text) for text in lost_people]
     if not entry.authors:
         authors, _ = _people(feed.authors)
-    image, lost_media = _image(entry.media, base)
-    losses += [("enclosure", f"enclosure {text} (articles keep one image)") for text in lost_media]
+    image, attachments, lost_media = _media(entry.media, base, entry.duration)
+    losses += [("enclosure", text) for text in lost_media]
+    podcast, lost_fields = _episode(entry.podcast)
+    losses += [("field", text) for text in lost_fields]
     modified = entry.updated or entry.published
     document: dict[str, Any] = {
         "title": title,
@@ -351,6 +412,8 @@ def entry_item(
         "authors": authors,
         "tags": tags,
         "image": image,
+        "attachments": attachments or None,
+        "podcast": podcast,
         "published_at": None if entry.published is None else entry.published.isoformat(),
         "modified_at": None if modified is None else modified.isoformat(),
         "language": _language(entry.language, feed.language),
@@ -459,10 +522,24 @@ def feed_entries(
             for e in entry.get("enclosures") or []
         ]
         media += [
-            {"url": m.get("url"), "type": m.get("type"), "image": m.get("medium") == "image"}
+            {
+                "url": m.get("url"),
+                "type": m.get("type"),
+                "length": m.get("filesize"),
+                "image": m.get("medium") == "image",
+            }
             for m in entry.get("media_content") or []
             if m.get("url") not in {e["url"] for e in media}
         ]
+        episode_type = str(entry.get("itunes_episodetype") or "").strip().lower()
+        explicit = entry.get("itunes_explicit")
+        podcast = {
+            "episode": _whole(entry.get("itunes_episode")),
+            "season": _whole(entry.get("itunes_season")),
+            "episode_type": episode_type or None,
+            "explicit": explicit if isinstance(explicit, bool) else None,
+            "image": (entry.get("image") or {}).get("href"),
+        }
         html = content[0].get("value") if content else None
         entries.append(
             (
@@ -486,10 +563,18 @@ def feed_entries(
                     tags=[str(t.get("term") or "") for t in entry.get("tags") or []],
                     media=media,
                     language=title_detail.get("language"),
+                    duration=_seconds(entry.get("itunes_duration")),
+                    podcast=podcast,
                 ),
             )
         )
     return entries, defaults
+
+
+def _whole(text: Any) -> int | str | None:
+    """A number from the feed as an int; kept as it was when it is not one (then reported)."""
+    value = str(text or "").strip()
+    return int(value) if value.isdigit() else (value or None)
 
 
 def _person(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -581,6 +666,7 @@ def json_feed_entries(
                 for part in re.split(r"\n\s*\n", text.strip())
             )
         media: list[dict[str, Any]] = []
+        duration: int | None = None
         if isinstance(item.get("image"), str):
             media.append({"url": item["image"], "image": True})
         if isinstance(item.get("banner_image"), str):
@@ -592,8 +678,12 @@ def json_feed_entries(
                         "url": attachment.get("url"),
                         "type": attachment.get("mime_type"),
                         "length": attachment.get("size_in_bytes"),
+                        "title": attachment.get("title"),
                     }
                 )
+                seconds = attachment.get("duration_in_seconds")
+                if duration is None and isinstance(seconds, int | float):
+                    duration = int(seconds)
         losses += [
             ("extension", f"extension {key}")
             for key in item
@@ -619,6 +709,7 @@ def json_feed_entries(
                     if isinstance(item.get("language"), str)
                     else None,
                     losses=losses,
+                    duration=duration,
                 ),
             )
         )
