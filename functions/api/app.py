@@ -42,6 +42,7 @@ from contentfeed.http.paging import encode_cursor
 from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
 from contentfeed.logic import articles as logic
+from contentfeed.logic import shows as show_logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
 from contentfeed.models.api import (
@@ -51,7 +52,11 @@ from contentfeed.models.api import (
     ArticlePage,
     ArticlePatch,
     Problem,
+    ShowIn,
+    ShowList,
+    ShowOut,
 )
+from contentfeed.models.show import Show
 from contentfeed.rendering.identity import entry_id
 from contentfeed.text import rfc3339
 
@@ -61,7 +66,9 @@ app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
 OPENAPI_INFO: dict[str, Any] = {
     "title": "contentfeed API",
     "version": "1.0.0",
-    "description": "Articles in over JSON; RSS 2.0, Atom 1.0 and JSON Feed 1.1 out. "
+    "description": "Articles in over JSON; RSS 2.0, Atom 1.0 and JSON Feed 1.1 out. Articles "
+    "carry attachments (audio, video, files) and episode fields; podcast shows publish "
+    "PSP-1 podcast feeds at /shows/{slug}/feed.xml. "
     "Writes need `Authorization: Bearer <key>`.",
 }
 WRITE_KEY: list[dict[str, list[str]]] = [{"writeKey": []}]
@@ -324,6 +331,139 @@ def delete_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
     return Response(status_code=204, body="")
 
 
+# -------------------------------------------------------------------- shows
+
+ShowSlug = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=80,
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        description="The show's slug: lower-case words joined by hyphens",
+    ),
+]
+
+
+def _show_out(show: Show, base: str) -> ShowOut:
+    feed = show_logic.feed_url(base, show.slug)
+    return ShowOut.model_validate(
+        {
+            **asdict(show),
+            "type": show.type.value,
+            "created_at": rfc3339(show.created_at),
+            "updated_at": rfc3339(show.updated_at),
+            "links": {
+                "self": f"{base}/shows/{show.slug}",
+                "feed": feed,
+                "json_feed": feed.removesuffix("feed.xml") + "feed.json",
+            },
+        }
+    )
+
+
+def _show_response(show: Show, *, status: int = 200) -> Response[str]:
+    base = base_url(app.current_event.raw_event, get_settings())
+    headers = {
+        "ETag": show_logic.etag(show),
+        "Cache-Control": "no-cache",
+        "Link": f'<{show_logic.feed_url(base, show.slug)}>; rel="alternate"; '
+        'type="application/rss+xml"',
+    }
+    if status == 201:
+        headers["Location"] = f"{base}/shows/{show.slug}"
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=_show_out(show, base).model_dump_json(),
+        headers=headers,
+    )
+
+
+@app.get(
+    "/shows",
+    summary="Every podcast show, with the URL of its feed",
+    responses={
+        200: {"description": "The shows, by slug", "content": {JSON: {"model": ShowList}}},
+        **READ_ERRORS,
+    },
+)
+def list_shows() -> Response[str]:
+    base = base_url(app.current_event.raw_event, get_settings())
+    shows = show_logic.list_shows(get_store())
+    body = ShowList(items=[_show_out(show, base) for show in shows])
+    links = [
+        f'<{show_logic.feed_url(base, show.slug)}>; rel="alternate"; '
+        f'type="application/rss+xml"; title="{show.title.replace(chr(34), chr(39))}"'
+        for show in shows
+    ]
+    headers: dict[str, str | list[str]] = {"Cache-Control": "public, max-age=60"}
+    if links:
+        headers["Link"] = links
+    return Response(
+        status_code=200, content_type=JSON, body=body.model_dump_json(), headers=headers
+    )
+
+
+@app.get(
+    "/shows/<slug>",
+    summary="One podcast show",
+    responses={
+        200: {"description": "The show", "content": {JSON: {"model": ShowOut}}},
+        404: _problem_response("No such show"),
+        **READ_ERRORS,
+    },
+)
+def get_show(slug: ShowSlug) -> Response[str]:
+    return _show_response(show_logic.get_show(get_store(), slug))
+
+
+@app.put(
+    "/shows/<slug>",
+    security=WRITE_KEY,
+    summary="Create or replace a podcast show (its feed: /shows/{slug}/feed.xml)",
+    responses={
+        200: {"description": "Replaced", "content": {JSON: {"model": ShowOut}}},
+        201: {"description": "Created", "content": {JSON: {"model": ShowOut}}},
+        **WRITE_ERRORS,
+        409: _problem_response("The guid cannot change"),
+        422: _problem_response("Invalid show; `errors` names each bad field"),
+    },
+)
+def put_show(slug: ShowSlug, show: Annotated[ShowIn, Body()]) -> Response[str]:
+    settings = get_settings()
+    saved, created = show_logic.put_show(
+        get_store(),
+        settings,
+        slug,
+        show,
+        base=base_url(app.current_event.raw_event, settings),
+        preconditions=_preconditions(),
+        now=clock(),
+    )
+    metrics.add_metric(
+        name="ShowCreated" if created else "ShowUpdated", unit=MetricUnit.Count, value=1
+    )
+    logger.info("show saved", show=saved.slug, version=saved.version, new=created)
+    return _show_response(saved, status=201 if created else 200)
+
+
+@app.delete(
+    "/shows/<slug>",
+    security=WRITE_KEY,
+    summary="Delete a podcast show (its episodes stay articles)",
+    responses={
+        204: {"description": "Deleted", "content": {}},
+        404: _problem_response("No such show"),
+        **WRITE_ERRORS,
+    },
+)
+def delete_show(slug: ShowSlug) -> Response[str]:
+    show_logic.delete_show(get_store(), slug, preconditions=_preconditions(), now=clock())
+    metrics.add_metric(name="ShowDeleted", unit=MetricUnit.Count, value=1)
+    logger.info("show deleted", show=slug)
+    return Response(status_code=204, body="")
+
+
 # The OpenAPI document and /docs are built on their first request, not at import: Powertools'
 # OpenAPI models (pydantic) take longer to import than boto3 does, and no other route needs them.
 # The document is cached per base URL and warm container; bounded, because without
@@ -427,6 +567,7 @@ def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Respons
 
 
 ARTICLE_METHODS = {"/articles": "GET, POST", "/articles/{id}": "GET, PUT, PATCH, DELETE"}
+SHOW_METHODS = {"/shows": "GET", "/shows/{slug}": "GET, PUT, DELETE"}
 
 
 @app.not_found
@@ -436,6 +577,11 @@ def handle_not_found(_: Exception) -> Response[str]:
     parts = path.strip("/").split("/")
     if parts[0] == "articles" and len(parts) <= 2:
         allow = ARTICLE_METHODS["/articles" if len(parts) == 1 else "/articles/{id}"]
+        return from_error(
+            MethodNotAllowed(f"{method} is not allowed here; use {allow}", allow=allow)
+        )
+    if parts[0] == "shows" and len(parts) <= 2:
+        allow = SHOW_METHODS["/shows" if len(parts) == 1 else "/shows/{slug}"]
         return from_error(
             MethodNotAllowed(f"{method} is not allowed here; use {allow}", allow=allow)
         )

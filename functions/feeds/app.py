@@ -38,10 +38,18 @@ from contentfeed.http.routes import (
     FeedRoute,
     Format,
     Kind,
+    feed_path,
     feed_routes,
+    formats_of,
     is_feed_path,
 )
-from contentfeed.logic.feeds import FeedAnswer, FeedRequest, Renderer, serve_feed
+from contentfeed.logic.feeds import (
+    FeedAnswer,
+    FeedRequest,
+    Renderer,
+    serve_feed,
+    serve_show_feed,
+)
 from contentfeed.models import Article
 from contentfeed.rendering.model import FeedInfo
 from contentfeed.text import slugify
@@ -77,16 +85,34 @@ def renderer_for(request: FeedRequest, base: str, *, head: bool = False) -> Rend
                 media_type=media.FEED_TYPES[fmt],
                 url=folder + request.path(fmt).removeprefix(request.folder),
             )
-            for fmt in Format
+            for fmt in formats_of(request.kind)
         ]
         subscribe = None if request.home else base + request.path()
 
         def page(info: FeedInfo, articles: Sequence[Article]) -> tuple[bytes, int]:
-            return render_page(info, articles, alternates=alternates, subscribe_url=subscribe), len(
-                articles
+            # The home page links every show's podcast feed (one more Query, only when rendered).
+            podcasts = (
+                [
+                    Alternate(
+                        title=f"{show.title} (podcast)",
+                        media_type=media.RSS,
+                        url=base + feed_path(Kind.SHOW, show.slug, Format.RSS),
+                    )
+                    for show in get_store().list_shows()
+                ]
+                if request.home
+                else []
             )
+            body = render_page(
+                info, articles, alternates=alternates, subscribe_url=subscribe, podcasts=podcasts
+            )
+            return body, len(articles)
 
         return page
+    if request.kind is Kind.SHOW and request.format is Format.RSS:
+        from contentfeed.rendering.podcast import render_podcast_counted
+
+        return render_podcast_counted
     if request.format is Format.RSS:
         from contentfeed.rendering.rss import render_rss_counted
 
@@ -109,7 +135,8 @@ def _respond(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> Respo
     now = clock()
     request = _request(kind, slug, fmt, home=home, now=now)
     base = base_url(app.current_event.raw_event, settings)
-    answer: FeedAnswer = serve_feed(
+    serve = serve_show_feed if request.kind is Kind.SHOW else serve_feed
+    answer: FeedAnswer = serve(
         get_store(),
         request,
         lambda: renderer_for(request, base, head=app.current_event.http_method == "HEAD"),
@@ -126,6 +153,12 @@ def _respond(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> Respo
         "Vary": "Accept",
         "Link": [f'<{url}>; rel="{rel}"' for rel, url in answer.links.items()],
     }
+    if answer.omitted:
+        logger.warning(
+            "show feed over its byte budget: oldest episodes left out",
+            show=request.slug,
+            omitted=answer.omitted,
+        )
     metrics.add_metric(
         name="FeedNotModified" if answer.not_modified else "FeedServed",
         unit=MetricUnit.Count,
@@ -148,7 +181,8 @@ def _request(kind: Kind, slug: str, fmt: Format, *, home: bool, now: datetime) -
         format=fmt,
         html=home or prefers_html(header(app.current_event.raw_event, "Accept")),
         home=home,
-        after=None if cursor is None else decode_cursor(cursor, now=now),
+        # A show feed has no pages: a cursor there is ignored.
+        after=None if cursor is None or kind is Kind.SHOW else decode_cursor(cursor, now=now),
     )
 
 

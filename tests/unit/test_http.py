@@ -75,7 +75,14 @@ def test_browsers_get_html_and_readers_get_feeds(accept: str | None, html: bool)
 
 def test_the_route_table_builds_every_feed_path_and_recognises_them() -> None:
     # Given the feed route table
-    from contentfeed.http.routes import Format, Kind, feed_path, feed_routes, is_feed_path
+    from contentfeed.http.routes import (
+        Format,
+        Kind,
+        feed_path,
+        feed_routes,
+        formats_of,
+        is_feed_path,
+    )
 
     # When paths are built from it
     tag_atom = feed_path(Kind.TAG, "déjà vu", Format.ATOM)
@@ -84,9 +91,14 @@ def test_the_route_table_builds_every_feed_path_and_recognises_them() -> None:
     assert tag_atom == "/tags/d%C3%A9j%C3%A0%20vu/atom.xml"
     assert feed_path(Kind.SITE, "", Format.JSON) == "/feed.json"
     assert "/authors/{author}/feed.xml" in templates and "/" in templates
-    assert len(templates) == len(set(templates)) == 1 + len(Kind) * len(Format)
-    assert all(is_feed_path(t.replace("{tag}", "x").replace("{author}", "y")) for t in templates)
+    assert "/shows/{slug}/feed.xml" in templates and "/shows/{slug}/atom.xml" not in templates
+    assert len(templates) == len(set(templates)) == 1 + sum(len(formats_of(k)) for k in Kind)
+    assert all(
+        is_feed_path(t.replace("{tag}", "x").replace("{author}", "y").replace("{slug}", "z"))
+        for t in templates
+    )
     assert not is_feed_path("/articles") and not is_feed_path("/tags/x/index.html")
+    assert not is_feed_path("/shows/x/atom.xml") and not is_feed_path("/shows/x")
 
 
 def test_media_types_guess_an_image_type_from_its_file_name() -> None:

@@ -26,6 +26,7 @@ from contentfeed.models import (
     Tombstone,
     Transcript,
 )
+from contentfeed.models.show import Category, Funding, Owner, Show, ShowType
 from contentfeed.text import parse_utc_iso, utc_iso
 
 Item = dict[str, Any]
@@ -396,3 +397,80 @@ def claim_item(claim: IdempotencyClaim, article_id: str) -> Item:
 def claim_from_item(item: Mapping[str, Any]) -> tuple[str, str]:
     """(article id, request hash) of a taken idempotency key."""
     return str(item["article_id"]), str(item["request_hash"])
+
+
+# ------------------------------------------------------------------------ shows
+
+SHOW_TYPE = "show"
+
+
+def show_key(slug: str) -> Item:
+    """The show in the ``SHOWS`` partition (what ``GET /shows`` lists)."""
+    return {"pk": keys.SHOWS_PK, "sk": slug}
+
+
+def show_feed_key(slug: str) -> Item:
+    """The show's copy in its feed's partition, read by the feed's one ``Query``."""
+    return {"pk": keys.feed_pk(keys.show_scope(slug)), "sk": keys.SHOW_SK}
+
+
+def show_attributes(show: Show) -> Item:
+    return _drop_none(
+        {
+            "type": SHOW_TYPE,
+            "slug": show.slug,
+            "title": show.title,
+            "description": show.description,
+            "author": show.author,
+            "owner": asdict(show.owner),
+            "image": show.image,
+            "categories": [_drop_none(asdict(category)) for category in show.categories],
+            "guid": show.guid,
+            "created_at": utc_iso(show.created_at),
+            "updated_at": utc_iso(show.updated_at),
+            "version": show.version,
+            "explicit": show.explicit,
+            "language": show.language,
+            "show_type": show.type.value,
+            "complete": show.complete,
+            "locked": show.locked,
+            "funding": [asdict(funding) for funding in show.funding] or None,
+        }
+    )
+
+
+def show_item(show: Show) -> Item:
+    return {**show_key(show.slug), **show_attributes(show)}
+
+
+def show_feed_item(show: Show) -> Item:
+    return {**show_feed_key(show.slug), **show_attributes(show)}
+
+
+def is_show_item(item: Mapping[str, Any]) -> bool:
+    return bool(item.get("type") == SHOW_TYPE)
+
+
+def show_from_item(item: Mapping[str, Any]) -> Show:
+    return Show(
+        slug=item["slug"],
+        title=item["title"],
+        description=item["description"],
+        author=item["author"],
+        owner=Owner(name=item["owner"]["name"], email=item["owner"]["email"]),
+        image=item["image"],
+        categories=tuple(
+            Category(name=c["name"], subcategory=c.get("subcategory"))
+            for c in item.get("categories", [])
+        ),
+        guid=item["guid"],
+        created_at=parse_utc_iso(item["created_at"]),
+        updated_at=parse_utc_iso(item["updated_at"]),
+        version=int(item["version"]),
+        explicit=bool(item.get("explicit", False)),
+        language=item.get("language"),
+        type=ShowType(item.get("show_type", ShowType.EPISODIC.value)),
+        complete=bool(item.get("complete", False)),
+        locked=bool(item.get("locked", False)),
+        funding=tuple(Funding(url=f["url"], text=f["text"]) for f in item.get("funding", [])),
+    )

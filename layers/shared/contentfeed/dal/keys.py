@@ -9,9 +9,14 @@ feed entry (copy)      ``FEED#{scope}``                  ``P#{published_at UTC}#
 feed marker            ``FEED#{scope}``                  ``P~`` (sorts above every entry)
 write key              ``KEYS``                          ``{sha256 of the key}``
 idempotency claim      ``IDEMPOTENCY#{sha256}``          ``I`` (expires through TTL)
+show                   ``SHOWS``                         ``{show slug}``
+show (feed copy)       ``FEED#show:{show slug}``         ``SHOW`` (sorts above the marker)
 =====================  ================================  ==========================================
 
-A scope is ``site``, ``tag:{tag slug}`` or ``author:{author slug}``.
+A scope is ``site``, ``tag:{tag slug}``, ``author:{author slug}`` or ``show:{show slug}`` (the
+episodes of a show: its articles with audio or video). A show is stored twice in one
+transaction: in ``SHOWS`` (``GET /shows`` is one ``Query`` of it) and in its feed's partition,
+so that the podcast feed (the show, its marker and every episode) is one ``Query``.
 
 Nothing outside ``contentfeed.dal`` spells a key prefix or a sort-key format: it calls these
 functions. ``template.yaml`` must repeat two of them (the push function's stream filter on
@@ -39,9 +44,13 @@ ENTRY_PREFIX = "P#"
 KEYS_PK = "KEYS"
 IDEMPOTENCY_SK = "I"
 
+SHOWS_PK = "SHOWS"
+SHOW_SK = "SHOW"
+
 SITE = "site"
 TAG_SCOPE_PREFIX = "tag:"
 AUTHOR_SCOPE_PREFIX = "author:"
+SHOW_SCOPE_PREFIX = "show:"
 
 
 def article_pk(article_id: str) -> str:
@@ -73,22 +82,33 @@ def author_scope(author_slug: str) -> str:
     return f"{AUTHOR_SCOPE_PREFIX}{author_slug}"
 
 
+def show_scope(show_slug: str) -> str:
+    return f"{SHOW_SCOPE_PREFIX}{show_slug}"
+
+
 def split_scope(scope: str) -> tuple[str, str] | None:
-    """``("site", "")``, ``("tag", slug)`` or ``("author", slug)``; None for no known scope."""
+    """``("site", "")``, ``("tag", slug)``, ``("author", slug)`` or ``("show", slug)``; None
+    for no known scope."""
     if scope == SITE:
         return SITE, ""
-    for kind, prefix in (("tag", TAG_SCOPE_PREFIX), ("author", AUTHOR_SCOPE_PREFIX)):
+    for kind, prefix in (
+        ("tag", TAG_SCOPE_PREFIX),
+        ("author", AUTHOR_SCOPE_PREFIX),
+        ("show", SHOW_SCOPE_PREFIX),
+    ):
         if scope.startswith(prefix):
             return kind, scope.removeprefix(prefix)
     return None
 
 
 def scopes_of(article: Article) -> tuple[str, ...]:
-    """Every feed an article appears in: the site, each of its tags, each of its authors."""
+    """Every feed an article appears in: the site, each of its tags, each of its authors, and
+    its show's podcast feed when it is an episode (in a show, with audio or video)."""
     return (
         SITE,
         *(tag_scope(slug) for slug in article.tag_slugs),
         *(author_scope(slug) for slug in article.author_slugs),
+        *((show_scope(article.show),) if article.show and article.is_episode else ()),
     )
 
 

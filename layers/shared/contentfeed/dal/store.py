@@ -38,6 +38,7 @@ from contentfeed.errors import (
     StorageUnavailable,
 )
 from contentfeed.models import Article, Status, Tombstone
+from contentfeed.models.show import Show
 from contentfeed.text import utc_iso
 
 if TYPE_CHECKING:
@@ -255,6 +256,138 @@ class Store:
         page = found[:limit]
         next_after = keys.entry_position(page[-1]) if more and page else None
         return ScopePage(articles=page, after=next_after, marker=marker)
+
+    # -------------------------------------------------------------------- shows
+
+    def get_show(self, slug: str, *, consistent: bool = False) -> Show | None:
+        """One show by slug: one ``GetItem``."""
+        with _storage_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name,
+                Key=_to_dynamo(mapping.show_key(slug)),
+                ConsistentRead=consistent,
+            )
+        item = answer.get("Item")
+        return None if item is None else mapping.show_from_item(_from_dynamo(item))
+
+    def list_shows(self) -> list[Show]:
+        """Every show, by slug: one ``Query`` (more only past 1 MB of shows)."""
+        shows: list[Show] = []
+        start: dict[str, Any] | None = None
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self.table_name,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": _to_dynamo({":pk": keys.SHOWS_PK}),
+            }
+            if start:
+                request["ExclusiveStartKey"] = start
+            with _storage_errors():
+                answer = self.client.query(**request)
+            shows.extend(
+                mapping.show_from_item(_from_dynamo(raw)) for raw in answer.get("Items", [])
+            )
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                return shows
+
+    def show_feed(self, slug: str, *, now: datetime) -> tuple[Show | None, ScopePage]:
+        """A show, its feed marker and every due episode, newest first: one ``Query`` of the
+        feed's partition (the show's copy sorts above the marker, the marker above every
+        entry). DynamoDB answers at most 1 MB a page, so a show with more than that in
+        episodes costs one more ``Query`` per MB."""
+        pk = keys.feed_pk(keys.show_scope(slug))
+        show: Show | None = None
+        marker: Marker | None = None
+        found: list[Article] = []
+        start: dict[str, Any] | None = None
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self.table_name,
+                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+                "ExpressionAttributeValues": _to_dynamo(
+                    {":pk": pk, ":low": keys.ENTRY_PREFIX, ":high": keys.SHOW_SK}
+                ),
+                "ScanIndexForward": False,
+            }
+            if start:
+                request["ExclusiveStartKey"] = start
+            with _storage_errors():
+                answer = self.client.query(**request)
+            for raw in answer.get("Items", []):
+                item = _from_dynamo(raw)
+                if mapping.is_show_item(item):
+                    show = mapping.show_from_item(item)
+                elif mapping.is_marker_item(item):
+                    marker = mapping.marker_from_item(keys.show_scope(slug), item)
+                else:
+                    article = mapping.article_from_item(item)
+                    if article.published_at <= now:  # else scheduled, not yet due
+                        found.append(article)
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                break
+        return show, ScopePage(articles=found, after=None, marker=marker)
+
+    def save_show(self, show: Show, previous: Show | None, *, now: datetime) -> None:
+        """Write a show (both copies) and bump its feed's and the site's markers (the home
+        page lists the shows), in one ``TransactWriteItems``; conditional on the version read."""
+        put: TransactWriteItemTypeDef = {
+            "Put": {"TableName": self.table_name, "Item": _to_dynamo(mapping.show_item(show))}
+        }
+        if previous is None:
+            put["Put"]["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["Put"]["ConditionExpression"] = "#version = :expected"
+            put["Put"]["ExpressionAttributeNames"] = {"#version": "version"}
+            put["Put"]["ExpressionAttributeValues"] = _to_dynamo({":expected": previous.version})
+        actions: list[TransactWriteItemTypeDef] = [
+            put,
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": _to_dynamo(mapping.show_feed_item(show)),
+                }
+            },
+            self._touch_marker(keys.show_scope(show.slug), now=now),
+            self._touch_marker(keys.SITE, now=now),
+        ]
+        self._transact(actions, subject=f"show {show.slug}", creating=previous is None, noun="show")
+
+    def delete_show(self, show: Show, *, now: datetime) -> None:
+        """Remove both copies of a show and bump the markers, in one transaction."""
+        actions: list[TransactWriteItemTypeDef] = [
+            {
+                "Delete": {
+                    "TableName": self.table_name,
+                    "Key": _to_dynamo(mapping.show_key(show.slug)),
+                    "ConditionExpression": "#version = :expected",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": _to_dynamo({":expected": show.version}),
+                }
+            },
+            {
+                "Delete": {
+                    "TableName": self.table_name,
+                    "Key": _to_dynamo(mapping.show_feed_key(show.slug)),
+                }
+            },
+            self._touch_marker(keys.show_scope(show.slug), now=now),
+            self._touch_marker(keys.SITE, now=now),
+        ]
+        self._transact(actions, subject=f"show {show.slug}", creating=False, noun="show")
+
+    def _touch_marker(self, scope: str, *, now: datetime) -> TransactWriteItemTypeDef:
+        """A marker update that changes the feed's validators (a new version, ``updated_at``)."""
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": _to_dynamo(mapping.marker_key(scope)),
+                "UpdateExpression": "SET #updated = :now ADD #version :one",
+                "ExpressionAttributeNames": {"#version": "version", "#updated": "updated_at"},
+                "ExpressionAttributeValues": _to_dynamo({":now": utc_iso(now), ":one": 1}),
+            }
+        }
 
     def get_marker(self, scope: str) -> Marker | None:
         """A feed's validators alone: one small ``GetItem`` (the whole cost of a 304)."""
@@ -530,6 +663,7 @@ class Store:
         subject: str,
         creating: bool,
         claim_index: int | None = None,
+        noun: str = "article",
     ) -> None:
         """Run one transaction; retry it when it only collided with another one on a marker.
 
@@ -547,9 +681,11 @@ class Store:
                     raise IdempotencyKeyTaken(subject) from exc
                 if codes and codes[0] == "ConditionalCheckFailed":
                     if creating:
-                        raise Conflict(f"an article with id {subject} already exists") from exc
+                        what = f"an article with id {subject}" if noun == "article" else subject
+                        raise Conflict(f"{what} already exists") from exc
+                    what = f"article {subject}" if noun == "article" else subject
                     raise PreconditionFailed(
-                        f"article {subject} was changed by another request; read it again and retry"
+                        f"{what} was changed by another request; read it again and retry"
                     ) from exc
                 if "ConditionalCheckFailed" in codes:
                     raise Conflict("that slug is already used by another article") from exc

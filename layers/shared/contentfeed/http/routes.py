@@ -19,11 +19,13 @@ class Format(StrEnum):
 
 
 class Kind(StrEnum):
-    """Whose feed: the whole site, one tag's or one author's (values match ``dal.keys`` scopes)."""
+    """Whose feed: the whole site, one tag's, one author's or one podcast show's (values match
+    ``dal.keys`` scopes)."""
 
     SITE = "site"
     TAG = "tag"
     AUTHOR = "author"
+    SHOW = "show"
 
 
 FILE_NAMES: dict[Format, str] = {
@@ -40,8 +42,19 @@ FOLDERS: dict[Kind, tuple[str, str] | None] = {
     Kind.SITE: None,
     Kind.TAG: ("tags", "tag"),
     Kind.AUTHOR: ("authors", "author"),
+    Kind.SHOW: ("shows", "slug"),
 }
-"""Kind → (the folder its feeds live in, the name of the path parameter); None: at the root."""
+"""Kind → (the folder its feeds live in, the name of the path parameter); None: at the root.
+A show's parameter is ``slug``, as on ``/shows/{slug}`` (API Gateway wants one name per level)."""
+SHOW_FORMATS: tuple[Format, ...] = (Format.RSS, Format.JSON)
+"""A show's feeds: the podcast RSS and a JSON Feed (podcast apps read RSS; no Atom)."""
+
+
+def formats_of(kind: Kind) -> tuple[Format, ...]:
+    """The formats a kind of feed is served in."""
+    return SHOW_FORMATS if kind is Kind.SHOW else tuple(Format)
+
+
 HOME = "/"
 
 
@@ -71,7 +84,7 @@ def feed_routes() -> tuple[FeedRoute, ...]:
     """Every path the feeds function answers: the home page, then each kind in each format."""
     return (
         FeedRoute(Kind.SITE, None),
-        *(FeedRoute(kind, fmt) for kind in Kind for fmt in Format),
+        *(FeedRoute(kind, fmt) for kind in Kind for fmt in formats_of(kind)),
     )
 
 
@@ -91,7 +104,11 @@ def is_feed_path(path: str) -> bool:
         return True
     parts = path.strip("/").split("/")
     names = set(FILE_NAMES.values())
-    folders = {place[0] for place in FOLDERS.values() if place is not None}
-    return (len(parts) == 1 and parts[0] in names) or (
-        len(parts) == 3 and parts[0] in folders and parts[2] in names
+    if len(parts) == 1:
+        return parts[0] in names
+    return len(parts) == 3 and any(
+        place is not None
+        and parts[0] == place[0]
+        and parts[2] in {FILE_NAMES[fmt] for fmt in formats_of(kind)}
+        for kind, place in FOLDERS.items()
     )

@@ -364,6 +364,7 @@ def _save(
 
     Only a slug the client chose is worth a 409: two articles may well share a title.
     """
+    check_show(store, article, previous)
     suffix = article.id[:8].lower()
     try:
         store.save(article, previous, now=now, claim=claim)
@@ -375,6 +376,25 @@ def _save(
             article = replace(article, url=default_url(settings, article.slug))
         store.save(article, previous, now=now, claim=claim)
     return article
+
+
+def check_show(store: Store, article: Article, previous: Article | Tombstone | None) -> None:
+    """An article can only join a show that exists (one ``GetItem``, when ``show`` changes)."""
+    if article.show is None:
+        return
+    if isinstance(previous, Article) and previous.show == article.show:
+        return
+    if store.get_show(article.show) is None:
+        raise ValidationFailed(
+            f"there is no show {article.show}",
+            issues=[
+                FieldIssue(
+                    field="show",
+                    message=f"no show '{article.show}': create it with PUT /shows/{article.show}",
+                    type="unknown_show",
+                )
+            ],
+        )
 
 
 def _replay(store: Store, claim: IdempotencyClaim) -> Article:
@@ -455,6 +475,7 @@ def patch_article(
                 "the patched article is not valid", issues=validation_issues(exc)
             ) from None
         article = build_article(data, settings, article_id=article_id, now=now, previous=previous)
+        check_show(store, article, previous)
         store.save(article, previous, now=now)
         return article
 

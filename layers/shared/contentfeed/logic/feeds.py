@@ -23,7 +23,7 @@ from contentfeed.http.paging import encode_cursor
 from contentfeed.http.routes import HOME, Format, Kind, feed_path, folder
 from contentfeed.models import Article
 from contentfeed.rendering.identity import atom_id
-from contentfeed.rendering.model import DeletedEntry, FeedInfo
+from contentfeed.rendering.model import SHOW_BYTE_BUDGET, DeletedEntry, FeedInfo
 
 FEED_NAMESPACE = uuid.UUID("0d6f3f1e-5a7b-4c2d-8e9f-1a2b3c4d5e6f")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -55,6 +55,8 @@ class FeedRequest:
             return table_keys.tag_scope(self.slug)
         if self.kind is Kind.AUTHOR:
             return table_keys.author_scope(self.slug)
+        if self.kind is Kind.SHOW:
+            return table_keys.show_scope(self.slug)
         return table_keys.SITE
 
     @property
@@ -85,6 +87,8 @@ class FeedAnswer:
     body: bytes | None = None
     links: dict[str, str] = field(default_factory=dict)
     """rel → URL, repeated as HTTP ``Link`` headers."""
+    omitted: int = 0
+    """Episodes a show feed left out to stay within its byte budget (oldest first)."""
 
     @property
     def not_modified(self) -> bool:
@@ -161,6 +165,8 @@ def check_not_modified(
     if request.cursor is not None or (if_none_match is None and if_modified_since is None):
         return None
     marker = store.get_marker(request.scope)
+    if marker is None and request.kind is Kind.SHOW:
+        raise NotFound(f"no show '{request.slug}'")
     if marker is None and request.kind is not Kind.SITE:
         raise NotFound(f"no {request.kind.value} '{request.slug}' has published articles")
     validators = first_page_validators(request, marker, settings=settings, base=base, now=now)
@@ -294,3 +300,53 @@ def serve_feed(
     elif info.next_url:
         links["next"] = info.next_url
     return FeedAnswer(validators=validators, body=body, links=links)
+
+
+def serve_show_feed(
+    store: Store,
+    request: FeedRequest,
+    renderer: RendererFactory,
+    *,
+    settings: Settings,
+    base: str,
+    now: datetime,
+    if_none_match: str | None = None,
+    if_modified_since: str | None = None,
+) -> FeedAnswer:
+    """A show's podcast feed with every episode (no paging), or a 304: one ``GetItem`` for a
+    304, one ``Query`` otherwise (the show, its marker and its episodes share a partition)."""
+    cached = check_not_modified(
+        store,
+        request,
+        settings=settings,
+        base=base,
+        now=now,
+        if_none_match=if_none_match,
+        if_modified_since=if_modified_since,
+    )
+    if cached is not None:
+        return cached
+    show, page = store.show_feed(request.slug, now=now)
+    if show is None:
+        raise NotFound(f"no show '{request.slug}'")
+    validators = first_page_validators(request, page.marker, settings=settings, base=base, now=now)
+    info = FeedInfo(
+        title=show.title,
+        description=show.description,
+        self_url=base + request.path(),
+        site_url=settings.site_url,
+        feed_id=f"urn:uuid:{show.guid}",
+        updated=validators.last_modified,
+        language=show.language or settings.site_language,
+        ttl_minutes=settings.feed_ttl_minutes,
+        hub_url=settings.websub_hub_url or None,
+        byte_budget=SHOW_BYTE_BUDGET,
+        show=show,
+    )
+    body, rendered = renderer()(info, page.articles)
+    return FeedAnswer(
+        validators=validators,
+        body=body,
+        links=_links(request, settings, base),
+        omitted=len(page.articles) - rendered,
+    )

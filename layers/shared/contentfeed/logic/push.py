@@ -19,7 +19,7 @@ from typing import Any
 from contentfeed.dal import keys as table_keys
 from contentfeed.dal.items import record_from_image
 from contentfeed.http.media import FORM
-from contentfeed.http.routes import Format, Kind, feed_path
+from contentfeed.http.routes import Kind, feed_path, formats_of
 from contentfeed.models import Article, Status
 
 PING_ATTEMPTS = 3
@@ -73,7 +73,7 @@ def feed_urls(base: str, scopes: Iterable[str]) -> list[str]:
         if parts is None:
             continue
         kind, slug = Kind(parts[0]), parts[1]
-        urls.extend(base + feed_path(kind, slug, fmt) for fmt in Format)
+        urls.extend(base + feed_path(kind, slug, fmt) for fmt in formats_of(kind))
     return sorted(urls)
 
 

@@ -446,3 +446,139 @@ class Problem(BaseModel):
 
 
 JsonObject = dict[str, Any]
+
+
+# ------------------------------------------------------------------------ shows
+
+MAX_CATEGORIES = 3
+MAX_FUNDING = 5
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+class OwnerIn(_Input):
+    name: Annotated[Line, Field(min_length=1, max_length=200)]
+    email: Annotated[
+        StrictStr,
+        Field(max_length=254),
+        _schema(EMAIL_PATTERN),
+        _matching(EMAIL_PATTERN, "must be an e-mail address"),
+    ]
+
+
+def _category_schema() -> dict[str, Any]:
+    """Apple's categories as JSON Schema: each name with the subcategories it allows."""
+    from contentfeed.models.categories import APPLE_CATEGORIES
+
+    return {
+        "anyOf": [
+            {
+                "properties": {
+                    "name": {"const": name},
+                    "subcategory": {"enum": [*subcategories, None]}
+                    if subcategories
+                    else {"type": "null"},
+                }
+            }
+            for name, subcategories in APPLE_CATEGORIES.items()
+        ]
+    }
+
+
+class CategoryIn(_Input):
+    """An Apple Podcasts category, with at most one of its subcategories."""
+
+    model_config = ConfigDict(json_schema_extra=_category_schema())
+
+    name: StrictStr = Field(description="e.g. 'Society & Culture' (Apple's list, exactly)")
+    subcategory: StrictStr | None = Field(None, description="e.g. 'Documentary'")
+
+    @model_validator(mode="after")
+    def _apple_category(self) -> CategoryIn:
+        from contentfeed.models.categories import category_problem
+
+        problem = category_problem(self.name, self.subcategory)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class FundingIn(_Input):
+    url: Url
+    text: Annotated[Line, Field(min_length=1, max_length=128)]
+
+
+class ShowIn(_Input):
+    """A podcast show as its publisher describes it (PUT /shows/{slug})."""
+
+    title: Annotated[Line, Field(min_length=1, max_length=300)]
+    description: Annotated[Text, Field(min_length=1, max_length=4000)]
+    author: Annotated[Line, Field(min_length=1, max_length=200)]
+    owner: OwnerIn
+    image: Url = Field(description="Square artwork, 1400–3000 px, JPEG or PNG")
+    categories: Annotated[list[CategoryIn], Field(min_length=1, max_length=MAX_CATEGORIES)]
+    explicit: StrictBool = False
+    language: Language | None = Field(None, description="Default: the site's language")
+    type: Literal["episodic", "serial"] = "episodic"
+    complete: StrictBool = Field(False, description="No more episodes will be published")
+    locked: StrictBool = Field(
+        False, description="podcast:locked: other platforms may not import this feed"
+    )
+    funding: Annotated[list[FundingIn], Field(max_length=MAX_FUNDING)] = []
+    guid: (
+        Annotated[
+            StrictStr,
+            Field(
+                description="podcast:guid; default: the UUIDv5 of the feed URL (PSP-1). Set "
+                "once; it never changes afterwards."
+            ),
+            _schema(UUID_PATTERN),
+            _matching(UUID_PATTERN, "must be a lower-case UUID"),
+        ]
+        | None
+    ) = None
+
+
+class OwnerOut(BaseModel):
+    name: str
+    email: str
+
+
+class CategoryOut(BaseModel):
+    name: str
+    subcategory: str | None = None
+
+
+class FundingOut(BaseModel):
+    url: str
+    text: str
+
+
+class ShowLinks(BaseModel):
+    self: str
+    feed: str = Field(description="The podcast feed (RSS): give this URL to apps and directories")
+    json_feed: str
+
+
+class ShowOut(BaseModel):
+    slug: str
+    title: str
+    description: str
+    author: str
+    owner: OwnerOut
+    image: str
+    categories: list[CategoryOut]
+    explicit: bool
+    language: str | None
+    type: Literal["episodic", "serial"]
+    complete: bool
+    locked: bool
+    funding: list[FundingOut]
+    guid: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    links: ShowLinks
+
+
+class ShowList(BaseModel):
+    items: list[ShowOut]

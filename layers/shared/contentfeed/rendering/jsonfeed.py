@@ -41,8 +41,11 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
         description=feed.description,
         language=feed.language,
         next_url=feed.next_url,
+        icon=feed.show.image if feed.show else None,
         hubs=[_object(type="WebSub", url=feed.hub_url)] if feed.hub_url else None,
-        authors=[_object(name=feed.title, url=feed.site_url)],
+        authors=[_object(name=feed.show.author)]
+        if feed.show
+        else [_object(name=feed.title, url=feed.site_url)],
     )
     items = ",".join(
         rendered(feed_entry(article, feed.site_url), "json", _item_json) for article in articles

@@ -8,6 +8,13 @@ from datetime import datetime
 from typing import NamedTuple
 
 from contentfeed.models import Article
+from contentfeed.models.show import Show
+
+SHOW_BYTE_BUDGET = 4_000_000
+"""Bytes a show's feed may take. Podcast apps do not page, so a show feed holds every episode,
+and Lambda answers at most 6 MB, with the body escaped as a JSON string in the proxy response
+(quotes and non-ASCII characters grow): 4 MB leaves room. Past it, the newest episodes that
+fit stay and the oldest leave the feed (docs/feeds.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,8 @@ class FeedInfo:
     deleted: tuple[DeletedEntry, ...] = field(default_factory=tuple)
     """Recent deletions, rendered by Atom as ``at:deleted-entry``."""
     byte_budget: int = 1_000_000
+    show: Show | None = None
+    """The show of a podcast feed (its channel); None for the other feeds."""
 
 
 class Rendered(NamedTuple):

@@ -21,7 +21,7 @@ STYLE = (
     ".note{background:#f4f7fb;border:1px solid #d6e0ef;border-radius:6px;padding:.75rem 1rem}"
     "code{background:#eee;padding:.1rem .3rem;border-radius:3px;word-break:break-all}"
     "article{margin:1.5rem 0}article h2{font-size:1.2rem;margin:0}.meta{color:#666;font-size:.9rem}"
-    "nav a{margin-right:1rem}"
+    "nav a{margin-right:1rem}audio,video{width:100%}"
 )
 
 
@@ -38,17 +38,33 @@ def _text(value: str | None) -> str:
     return escape(strip_xml_illegal(value or ""), quote=True)
 
 
+def _player(article: Article) -> str:
+    """An ``<audio>`` or ``<video>`` player for the article's first audio or video attachment."""
+    media = article.enclosure
+    if media is None:
+        return ""
+    tag = "video" if media.type.lower().startswith("video/") else "audio"
+    label = _text(media.title or article.title)
+    return (
+        f'<p class="player"><{tag} controls preload="none" title="{label}">'
+        f'<source src="{_text(media.url)}" type="{_text(media.type)}">'
+        f'<a href="{_text(media.url)}">{label}</a></{tag}></p>'
+    )
+
+
 def render_page(
     feed: FeedInfo,
     articles: Sequence[Article],
     *,
     alternates: Sequence[Alternate],
     subscribe_url: str | None = None,
+    podcasts: Sequence[Alternate] = (),
 ) -> bytes:
-    """A small, self-contained HTML page listing ``articles`` (no scripts, no external assets)."""
+    """A small, self-contained HTML page listing ``articles`` (no scripts, no external assets),
+    with a player for each article's audio or video, and links to ``podcasts`` (show feeds)."""
     head_links = "".join(
         f'<link rel="alternate" type="{_text(alt.media_type)}" title="{_text(alt.title)}" href="{_text(alt.url)}">'
-        for alt in alternates
+        for alt in (*alternates, *podcasts)
     )
     if subscribe_url:
         note = (
@@ -58,6 +74,11 @@ def render_page(
     else:
         feeds = " ".join(f'<a href="{_text(alt.url)}">{_text(alt.title)}</a>' for alt in alternates)
         note = f'<p class="note"><strong>Follow along in a feed reader:</strong> {feeds}</p>'
+    if podcasts:
+        shows = "".join(
+            f'<li><a href="{_text(show.url)}">{_text(show.title)}</a></li>' for show in podcasts
+        )
+        note += f'<section class="podcasts"><h2>Podcasts</h2><ul>{shows}</ul></section>'
     items = []
     for article in articles:
         authors = ", ".join(_text(author.name) for author in article.authors)
@@ -66,7 +87,8 @@ def render_page(
         items.append(
             f'<article><h2><a href="{_text(article.url)}">{_text(article.title)}</a></h2>'
             f'<p class="meta"><time datetime="{article.published_at.isoformat()}">'
-            f"{article.published_at:%d %B %Y}</time>{byline}</p>{summary}</article>"
+            f"{article.published_at:%d %B %Y}</time>{byline}</p>{summary}{_player(article)}"
+            "</article>"
         )
     if not items:
         items.append("<p>Nothing published here yet.</p>")

@@ -1,0 +1,188 @@
+"""A show's podcast feed: RSS 2.0 with the iTunes and Podcast Index namespaces, as PSP-1 (the
+Podcast Standards Project RSS specification) and Apple Podcasts require.
+
+feedgen builds the RSS core (channel title, link, description, language; each item's guid,
+title, link, pubDate, description, content and enclosure), exactly as for the other RSS feeds.
+feedgen's own ``podcast`` extension is not used: it has no ``podcast:`` namespace, writes
+``itunes:explicit`` only as yes/no/clean (Apple and PSP-1 now want ``true``/``false``), and
+would leave ``atom:link`` relations besides ``self`` to another extension anyway. Two small
+extensions here write every ``itunes:`` and ``podcast:`` element instead, so each value is
+written exactly once and in the form the standards name.
+
+Podcast apps do not follow RFC 5005 paging, so a show feed carries every episode. It must stay
+under Lambda's 6 MB response limit (and the JSON escaping of the proxy response), so it is held
+to :data:`SHOW_BYTE_BUDGET`: past it the newest episodes that fit are kept and the oldest leave
+the feed (apps keep what they already downloaded); see docs/feeds.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC
+from functools import partial
+from html import escape
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from contentfeed.models import Article
+from contentfeed.models.show import Show
+from contentfeed.rendering.entry import Entry, feed_entry, rendered
+from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
+from contentfeed.rendering.html import clean_text
+from contentfeed.rendering.model import SHOW_BYTE_BUDGET, FeedInfo, Rendered, fit_budget
+
+ATOM = "http://www.w3.org/2005/Atom"
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+MEDIA_TYPE = "application/rss+xml"
+CHAPTERS_TYPE = "application/json+chapters"
+__all__ = ["SHOW_BYTE_BUDGET", "render_podcast", "render_podcast_counted"]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def render_podcast(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
+    """The podcast RSS of ``feed.show``: ``articles`` in the order given, as many as fit."""
+    return render_podcast_counted(feed, articles).body
+
+
+def render_podcast_counted(feed: FeedInfo, articles: Sequence[Article]) -> Rendered:
+    """Like :func:`render_podcast`, also telling how many episodes made it into the feed."""
+    # No next page to send the rest to: what does not fit is left out, oldest first.
+    return fit_budget(replace(feed, next_url_after=None, next_url=None), articles, _render)
+
+
+def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
+    show = feed.show
+    if show is None:
+        raise ValueError("a podcast feed needs its show")
+    generator = FeedGenerator()
+    generator.title(clean_text(show.title))
+    generator.description(clean_text(show.description))
+    generator.link(href=clean_text(feed.site_url))
+    generator.language(clean_text(show.language or feed.language or "en"))
+    generator.lastBuildDate(feed.updated.astimezone(UTC))  # from the data: never now()
+    generator.generator("contentfeed")
+    generator.ttl(feed.ttl_minutes)
+    generator.register_extension("contentfeed", partial(_Channel, feed, show), None, atom=False)
+    kind = f"podcast|{show.explicit}|{show.image}"
+    for article in articles:
+        entry = feed_entry(article, feed.site_url)
+        generator.add_entry(
+            rendered(entry, kind, partial(_feedgen_item, show=show)), order="append"
+        )
+    body: bytes = generator.rss_str(encoding="UTF-8", xml_declaration=True)
+    return body
+
+
+def _feedgen_item(entry: Entry, *, show: Show) -> BuiltOnceEntry:
+    """feedgen's item for one episode (kept per entry, show explicit flag and image)."""
+    item = BuiltOnceEntry()
+    item.guid(entry.id)
+    item.title(entry.title or entry.url)
+    item.link(href=entry.url)
+    item.pubDate(entry.published_at.astimezone(UTC))
+    item.description(escape(entry.description or entry.title, quote=False))
+    if entry.content_html:
+        item.content(entry.content_html)
+    if media := entry.enclosure:
+        item.enclosure(media.url, str(media.length or 0), media.type)
+    item.register_extension("contentfeed", partial(_Item, entry, show), atom=False)
+    return item
+
+
+def _text(parent: Any, tag: str, text: str | None, /, **attributes: str) -> Any:
+    element = etree.SubElement(parent, tag, **attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+class _Channel:
+    """The channel's atom links and its ``itunes:`` and ``podcast:`` elements."""
+
+    def __init__(self, feed: FeedInfo, show: Show) -> None:
+        self.feed, self.show = feed, show
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES, "podcast": PODCAST}
+
+    def extend_rss(self, rss: Any) -> Any:
+        feed, show, channel = self.feed, self.show, rss[0]
+        _text(channel, f"{{{ATOM}}}link", None, rel="self", href=clean_text(feed.self_url))
+        channel[-1].set("type", MEDIA_TYPE)
+        if feed.hub_url:
+            _text(channel, f"{{{ATOM}}}link", None, rel="hub", href=clean_text(feed.hub_url))
+        _text(channel, f"{{{ITUNES}}}author", clean_text(show.author))
+        owner = _text(channel, f"{{{ITUNES}}}owner", None)
+        _text(owner, f"{{{ITUNES}}}name", clean_text(show.owner.name))
+        _text(owner, f"{{{ITUNES}}}email", clean_text(show.owner.email))
+        _text(channel, f"{{{ITUNES}}}image", None, href=clean_text(show.image))
+        for category in show.categories:
+            parent = _text(channel, f"{{{ITUNES}}}category", None, text=category.name)
+            if category.subcategory:
+                _text(parent, f"{{{ITUNES}}}category", None, text=category.subcategory)
+        _text(channel, f"{{{ITUNES}}}explicit", _flag(show.explicit))
+        _text(channel, f"{{{ITUNES}}}type", show.type.value)
+        if show.complete:
+            _text(channel, f"{{{ITUNES}}}complete", "Yes")
+        _text(
+            channel,
+            f"{{{PODCAST}}}locked",
+            "yes" if show.locked else "no",
+            owner=clean_text(show.owner.email),
+        )
+        _text(channel, f"{{{PODCAST}}}guid", show.guid)
+        for funding in show.funding:
+            _text(channel, f"{{{PODCAST}}}funding", clean_text(funding.text), url=funding.url)
+        return rss
+
+
+class _Item:
+    """An episode's ``itunes:`` and ``podcast:`` elements."""
+
+    def __init__(self, entry: Entry, show: Show) -> None:
+        self.entry, self.show = entry, show
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_rss(self, item: Any) -> Any:
+        entry, episode = self.entry, self.entry.podcast
+        media = entry.enclosure
+        if media is not None and media.duration is not None:
+            _text(item, f"{{{ITUNES}}}duration", str(media.duration))
+        if episode is not None and episode.episode is not None:
+            _text(item, f"{{{ITUNES}}}episode", str(episode.episode))
+        if episode is not None and episode.season is not None:
+            _text(item, f"{{{ITUNES}}}season", str(episode.season))
+        episode_type = episode.episode_type if episode is not None else None
+        _text(item, f"{{{ITUNES}}}episodeType", episode_type.value if episode_type else "full")
+        explicit = episode.explicit if episode is not None else None
+        _text(
+            item,
+            f"{{{ITUNES}}}explicit",
+            _flag(self.show.explicit if explicit is None else explicit),
+        )
+        image = episode.image if episode is not None and episode.image else self.show.image
+        _text(item, f"{{{ITUNES}}}image", None, href=clean_text(image))
+        if episode is not None:
+            for transcript in episode.transcripts:
+                attributes = {"url": transcript.url, "type": transcript.type}
+                if transcript.language:
+                    attributes["language"] = transcript.language
+                _text(item, f"{{{PODCAST}}}transcript", None, **attributes)
+            if episode.chapters_url:
+                _text(
+                    item,
+                    f"{{{PODCAST}}}chapters",
+                    None,
+                    url=episode.chapters_url,
+                    type=CHAPTERS_TYPE,
+                )
+        return item
