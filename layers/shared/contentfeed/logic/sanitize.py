@@ -39,6 +39,49 @@ ALLOWED_ATTRIBUTES = {
 }
 REMOVED_WITH_CONTENT = frozenset({"script", "style", "iframe", "video", "audio", "object"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_ATTRIBUTES = frozenset(
+    {
+        "action", "archive", "background", "cite", "classid", "codebase", "data", "dynsrc",
+        "formaction", "href", "icon", "imagesrcset", "itemtype", "longdesc", "lowsrc", "manifest",
+        "ping", "poster", "profile", "src", "srcset", "usemap", "xlink:href",
+    }
+)  # fmt: skip
+"""Every HTML attribute whose value is, or holds, a URL a browser may load or follow."""
+LIST_ATTRIBUTES = frozenset({"srcset", "imagesrcset", "ping", "archive"})
+"""Of those, the ones that hold several URLs (srcset candidates, space-separated lists); a piece
+that is a descriptor (``2x``, ``640w``) has no scheme and passes."""
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _scheme_ok(url: str) -> bool:
+    """True for a relative URL or one of the allowed schemes.
+
+    Browsers drop tabs and line breaks inside a URL and ignore leading control characters and
+    spaces, so ``java\\tscript:`` is ``javascript:``: they are removed before the scheme is read.
+    """
+    compact = _INVISIBLE.sub("", url).lower()
+    scheme = _SCHEME.match(compact)
+    return scheme is None or scheme.group(1) in URL_SCHEMES
+
+
+def _urls(name: str, value: str) -> list[str]:
+    """What a browser might read as a URL in the attribute: the whole value and, for lists
+    (``srcset`` candidates, ``ping``), every comma- or space-separated piece of it."""
+    if name in LIST_ATTRIBUTES:
+        return [value, *value.replace(",", " ").split()]
+    return [value]
+
+
+def _keep_safe_urls(tag: str, name: str, value: str) -> str | None:
+    """nh3's attribute filter: drop a URL attribute when any URL in it has another scheme.
+
+    Ammonia checks the schemes of ``href`` and ``src`` itself but not of ``srcset`` or ``cite``
+    (a ``javascript:`` there survived); this checks every URL-bearing attribute as one class.
+    """
+    if name in URL_ATTRIBUTES and not all(_scheme_ok(url) for url in _urls(name, value)):
+        return None
+    return value
 
 
 _EMBED = re.compile(
@@ -146,4 +189,5 @@ def clean_html(html: str) -> str:
         strip_comments=True,
         # A player goes with what is inside it (its sources and fallback text): its link stays.
         clean_content_tags=set(REMOVED_WITH_CONTENT),
+        attribute_filter=_keep_safe_urls,
     )
