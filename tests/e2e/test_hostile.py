@@ -403,3 +403,24 @@ def test_a_wrong_method_is_405_whatever_its_body(fresh: Server) -> None:
         reply = fresh.request(method, path, raw=b"not json", headers={"Content-Type": "text/plain"})
         assert reply.status == 405, (method, path, reply.status)
         assert reply.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "evil.example"},
+        {"X-Forwarded-Proto": "javascript:alert(1)//"},
+        {"Host": "evil.example:3000", "x-forwarded-proto": "javascript:"},
+    ],
+)
+def test_request_headers_never_reach_a_link(fresh: Server, headers: dict[str, str]) -> None:
+    # Given a published article, so that every page has links
+    fresh.request("PUT", "/articles/link-check", key=fresh.key, body=article(tags=["kept"]))
+    for path in ("/", "/feed.xml", "/feed.json", "/tags/kept/atom.xml", "/articles?limit=1"):
+        # When the page is asked for with a foreign Host or a script scheme
+        reply = fresh.request("GET", path, headers={"Accept": "*/*", **headers})
+        # Then no trace of them is in the answer, and its links name the server itself
+        assert reply.status == 200, path
+        texts = [reply.body.decode(), *(value for _, value in reply.headers.items())]
+        assert not [text for text in texts if "evil" in text or "javascript:" in text], path
+        assert fresh.base + "/" in reply.body.decode() + str(reply.headers.get("Link")), path

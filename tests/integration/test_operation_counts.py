@@ -245,6 +245,7 @@ def test_openapi_is_built_once_per_base_url_and_served_unchanged(api: ModuleType
         )
         request["headers"]["Host"] = host
         request["multiValueHeaders"]["Host"] = [host]
+        request["requestContext"]["domainName"] = host  # the name API Gateway answered on
         result: dict[str, Any] = api.lambda_handler(request, LambdaContext("ApiFunction"))
         return result
 

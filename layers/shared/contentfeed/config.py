@@ -29,6 +29,13 @@ def _url(name: str, value: str, *, required: bool, base: bool = True) -> str:
     return value.rstrip("/") if base else value
 
 
+def _urls(name: str, value: str) -> tuple[str, ...]:
+    """A comma-separated list of absolute http(s) base URLs."""
+    return tuple(
+        _url(name, part.strip(), required=True) for part in value.split(",") if part.strip()
+    )
+
+
 def _int(name: str, value: str, *, low: int, high: int) -> int:
     try:
         number = int(value)
@@ -51,6 +58,9 @@ class Settings:
     site_language: str
     public_base_url: str
     """Where the API is reached publicly (a custom domain or CloudFront). Empty: derived per request."""
+    allowed_base_urls: tuple[str, ...]
+    """Base URLs the request's ``Host`` may choose among when ``public_base_url`` is empty (the
+    local server lists its own addresses here); the first one answers any other ``Host``."""
     websub_hub_url: str
     api_url: str
     """The API's own stage URL; names the feeds in hub pings when ``public_base_url`` is empty."""
@@ -70,6 +80,7 @@ class Settings:
             site_description=env.get("SITE_DESCRIPTION", "Articles published with contentfeed"),
             site_language=env.get("SITE_LANGUAGE", "en"),
             public_base_url=_url("PUBLIC_BASE_URL", env.get("PUBLIC_BASE_URL", ""), required=False),
+            allowed_base_urls=_urls("ALLOWED_BASE_URLS", env.get("ALLOWED_BASE_URLS", "")),
             websub_hub_url=_url(
                 "WEBSUB_HUB_URL", env.get("WEBSUB_HUB_URL", ""), required=False, base=False
             ),

@@ -214,11 +214,29 @@ def start_push(gateway: Gateway, base: str) -> StreamPoller | None:
     return poller
 
 
+def allow_own_addresses(host: str, port: int) -> None:
+    """Let links name this server as the browser reached it, and nothing else.
+
+    Without ``PUBLIC_BASE_URL`` the functions build absolute links from ``ALLOWED_BASE_URLS``
+    (never from a raw ``Host`` header): here that is the address served and its loopback names,
+    then any the user listed (``ALLOWED_BASE_URLS=http://192.168.1.20:3000 make run``).
+    """
+    from contentfeed.config import get_settings
+
+    names = [host] if host not in ("0.0.0.0", "::", "") else []  # noqa: S104 (compared, not bound)
+    names += [name for name in ("127.0.0.1", "localhost") if name not in names]
+    own = [f"http://{name}:{port}" for name in names]
+    listed = [url for url in os.environ.get("ALLOWED_BASE_URLS", "").split(",") if url.strip()]
+    os.environ["ALLOWED_BASE_URLS"] = ",".join([*own, *listed])
+    get_settings.cache_clear()
+
+
 def serve(options: ServeOptions) -> None:
     gateway, key, mock = prepare(options)
     server = ThreadingHTTPServer((options.host, options.port), make_request_handler(gateway))
     port = server.server_address[1]
     base = f"http://{options.host}:{port}"
+    allow_own_addresses(options.host, port)
     poller = start_push(gateway, base)
     backend = "embedded moto DynamoDB" if mock else os.environ.get("DYNAMODB_ENDPOINT_URL") or "AWS"
     lines = [f"contentfeed is serving {base}  (table {os.environ['TABLE_NAME']}, {backend})"]

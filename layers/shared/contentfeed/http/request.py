@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from contentfeed.config import Settings
 from contentfeed.errors import (
@@ -25,6 +27,10 @@ JSON_TYPES = {
     ("PATCH", "/articles/{id}"): (MERGE_PATCH, JSON),
 }
 """The routes that take a body (by API Gateway resource), and the media types each accepts."""
+
+
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")
+_STAGE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 def header(event: Mapping[str, Any], name: str) -> str | None:
@@ -76,18 +82,31 @@ def check_body(event: Mapping[str, Any]) -> None:
 def base_url(event: Mapping[str, Any], settings: Settings) -> str:
     """The public URL the API is reached at, without a trailing slash.
 
-    ``PUBLIC_BASE_URL`` wins (custom domains, CloudFront). Otherwise it is rebuilt from the
-    request: on an ``execute-api`` host the stage is part of the path.
+    Never what the client says: ``Host`` and ``X-Forwarded-Proto`` are the client's to choose
+    (and a proxy's to rewrite), and these links end up in answers caches keep. In order:
+
+    1. ``PUBLIC_BASE_URL`` (custom domains, CloudFront);
+    2. one of ``ALLOWED_BASE_URLS``: the one whose host is the request's ``Host`` (preferring
+       the scheme ``X-Forwarded-Proto`` names), or else the first;
+    3. the name API Gateway received the request on (``requestContext.domainName``, which no
+       header sets), over https, with the stage when it is an ``execute-api`` name.
     """
     if settings.public_base_url:
         return settings.public_base_url
+    if settings.allowed_base_urls:
+        host = (header(event, "Host") or "").strip().lower()
+        proto = (header(event, "X-Forwarded-Proto") or "").split(",")[0].strip().lower()
+        matching = [url for url in settings.allowed_base_urls if urlsplit(url).netloc == host]
+        preferred = [url for url in matching if urlsplit(url).scheme == proto]
+        return (preferred or matching or list(settings.allowed_base_urls))[0]
     context = event.get("requestContext") or {}
-    host = header(event, "Host") or context.get("domainName") or "localhost"
-    scheme = (header(event, "X-Forwarded-Proto") or "https").split(",")[0].strip()
-    stage = context.get("stage") or ""
-    if host.endswith(".amazonaws.com") and stage:
-        return f"{scheme}://{host}/{stage}"
-    return f"{scheme}://{host}"
+    domain = str(context.get("domainName") or "").lower()
+    stage = str(context.get("stage") or "")
+    if not _HOST.fullmatch(domain):
+        raise BadRequest("the request names no host this service answers for")
+    if domain.endswith(".amazonaws.com") and _STAGE.fullmatch(stage):
+        return f"https://{domain}/{stage}"
+    return f"https://{domain}"
 
 
 def as_json_request(event: dict[str, Any]) -> dict[str, Any]:
