@@ -27,6 +27,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contentfeed.config import get_settings
 from contentfeed.dal import default_store
+from contentfeed.dal.keys import entry_position
 from contentfeed.errors import (
     ContentFeedError,
     FieldIssue,
@@ -38,9 +39,10 @@ from contentfeed.errors import (
 )
 from contentfeed.http.cors import CORS
 from contentfeed.http.media import HTML, JSON, PROBLEM_JSON
-from contentfeed.http.paging import encode_cursor
+from contentfeed.http.paging import encode_cursor, fill_budget
 from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
+from contentfeed.limits import LIST_BYTE_BUDGET
 from contentfeed.logic import articles as logic
 from contentfeed.logic import shows as show_logic
 from contentfeed.logic.keys import is_valid_key
@@ -179,22 +181,26 @@ def list_articles(
         get_store(), now=clock(), limit=limit, cursor=cursor, tag=tag, author=author
     )
     base = base_url(app.current_event.raw_event, get_settings())
-    next_cursor = encode_cursor(page.after) if page.after else None
+    items = fill_budget(
+        (_out(article, base).model_dump_json() for article in page.articles), LIST_BYTE_BUDGET
+    )
+    after = page.after
+    if len(items) < len(page.articles):  # the byte budget cut the page: go on after the last
+        after = entry_position(page.articles[len(items) - 1])
+    next_cursor = encode_cursor(after) if after else None
     next_url = None
     if next_cursor:
         query = {"limit": limit, "cursor": next_cursor, "tag": tag, "author": author}
         next_url = f"{base}/articles?" + urlencode(
             {k: v for k, v in query.items() if v is not None}
         )
-    body = ArticlePage(
-        items=[_out(a, base) for a in page.articles], cursor=next_cursor, next=next_url
-    )
+    # The page as ArticlePage writes it, with the items already serialised (and measured) spliced in.
+    envelope = ArticlePage(items=[], cursor=next_cursor, next=next_url).model_dump_json()
+    body = '{"items":[' + ",".join(items) + "]" + envelope.removeprefix('{"items":[]')
     headers = {"Cache-Control": "public, max-age=60"}
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
-    return Response(
-        status_code=200, content_type=JSON, body=body.model_dump_json(), headers=headers
-    )
+    return Response(status_code=200, content_type=JSON, body=body, headers=headers)
 
 
 @app.get(

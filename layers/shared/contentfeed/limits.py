@@ -2,3 +2,8 @@
 
 MAX_BODY_BYTES = 128 * 1024
 """Largest request body accepted (413 above). An article item stays well under 400 KB."""
+
+LIST_BYTE_BUDGET = 1_000_000
+"""Most bytes of articles in one ``GET /articles`` page (the feeds' budget too). A page always
+holds at least one article (at most ~130 KB as JSON), and the Lambda proxy envelope escapes a
+body to at most three times its size, so an answer stays far below Lambda's 6 MB."""

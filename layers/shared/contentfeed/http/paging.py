@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 from contentfeed.errors import BadRequest
@@ -52,3 +53,19 @@ def decode_cursor(cursor: str, *, now: datetime) -> tuple[str, str]:
     if moment > now or encode_cursor(position) != cursor:  # the future; a second spelling
         raise BadRequest(FORGED)
     return position
+
+
+def fill_budget(parts: Iterable[str], budget: int) -> list[str]:
+    """The longest prefix of ``parts`` whose UTF-8 size (a separator each) fits ``budget``.
+
+    Never empty when ``parts`` is not: one part larger than the budget still makes a page, so
+    paging always moves on. ``parts`` is read lazily, one past the cut at most.
+    """
+    taken: list[str] = []
+    size = 0
+    for part in parts:
+        size += len(part.encode("utf-8")) + 1
+        if taken and size > budget:
+            break
+        taken.append(part)
+    return taken
