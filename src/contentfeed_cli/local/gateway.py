@@ -76,6 +76,7 @@ class Gateway:
         self.routes = template.routes()
         self.authorizers = template.authorizers()
         self.responses = template.gateway_responses()
+        self.preflight = template.cors_preflight()
         functions = template.functions()
         self.handlers: dict[str, Handler] = dict(handlers or {})
         for name, spec in functions.items():
@@ -96,6 +97,10 @@ class Gateway:
                 return route, {name: unquote(value) for name, value in found.groupdict().items()}
         return None
 
+    def has_path(self, path: str) -> bool:
+        """True when some route of the template serves ``path``, whatever its method."""
+        return any(route.pattern.match(path) for route in self.routes)
+
     def handle(
         self,
         method: str,
@@ -107,6 +112,10 @@ class Gateway:
     ) -> HttpResponse:
         parts = urlsplit(target)
         path = parts.path or "/"
+        if method.upper() == "OPTIONS" and self.preflight is not None and self.has_path(path):
+            # API Gateway's own preflight answer (a mock integration): no function runs.
+            headers = [("Content-Type", media.JSON), *self.preflight.items()]
+            return HttpResponse(200, headers, b"")
         matched = self.match(method.upper(), path)
         if matched is None:
             return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", fallback=404)

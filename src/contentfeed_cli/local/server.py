@@ -6,22 +6,36 @@ By default the table lives in an embedded moto DynamoDB inside this process; wit
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from contentfeed.http import media
+from contentfeed.http.problem import problem_body
 from contentfeed.http.routes import FORMAT_TITLES, HOME, Format, Kind, feed_path
 from contentfeed_cli.local.gateway import Gateway
 from contentfeed_cli.local.streams import StreamPoller
 from contentfeed_cli.local.template import Template, create_table, find_template
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
+HTTP_LAYER_SLUGS = {
+    400: "bad-request",
+    408: "timeout",
+    413: "too-large",
+    414: "uri-too-long",
+    431: "headers-too-large",
+    501: "not-implemented",
+    505: "http-version",
+}
+"""Problem types of the errors the HTTP server answers before any route sees the request."""
 LOCAL_DEFAULTS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "POWERTOOLS_METRICS_DISABLED": "true",
@@ -120,6 +134,31 @@ def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
             if name.startswith("do_"):
                 return self._dispatch
             raise AttributeError(name)
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """Errors of the HTTP layer itself (a malformed request line, 414, 431 for too many
+            or too long headers, 505, 413) as problem+json, like every other error."""
+            status = HTTPStatus(code)
+            body = json.dumps(
+                problem_body(
+                    status=code,
+                    title=status.phrase,
+                    detail=message or explain or status.description or status.phrase,
+                    slug=HTTP_LAYER_SLUGS.get(code, "bad-request"),
+                )
+            ).encode()
+            self.close_connection = True
+            if self.request_version == "HTTP/0.9":  # the request line was unreadable: answer 1.1
+                self.request_version = self.protocol_version
+            self.send_response(code, message)
+            self.send_header("Content-Type", media.PROBLEM_JSON)
+            self.send_header("Connection", "close")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: ``_dispatch`` writes one line per request (never headers or bodies)."""

@@ -199,6 +199,25 @@ class Template:
             )
         return responses
 
+    def cors_preflight(self) -> dict[str, str] | None:
+        """The headers of the ``OPTIONS`` answer API Gateway gives on every path of the API when
+        its ``Cors`` is set (SAM adds a mock integration; no function runs), or None."""
+        cors = self._api().get("Cors")
+        if not cors:
+            return None
+        if not isinstance(cors, dict):
+            cors = {"AllowOrigin": cors}
+        names = {
+            "AllowOrigin": "Access-Control-Allow-Origin",
+            "AllowMethods": "Access-Control-Allow-Methods",
+            "AllowHeaders": "Access-Control-Allow-Headers",
+            "MaxAge": "Access-Control-Max-Age",
+        }
+        headers = {names[key]: str(value).strip("'") for key, value in cors.items() if key in names}
+        if cors.get("AllowCredentials") is True:
+            headers["Access-Control-Allow-Credentials"] = "true"
+        return headers
+
     def table_definition(self) -> dict[str, Any]:
         """The ``CreateTable`` arguments of the one DynamoDB table."""
         tables = self.resources_of_type("AWS::DynamoDB::Table")
