@@ -10,8 +10,11 @@ import json
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote, unquote, urlencode
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contentfeed.config import Settings
 from contentfeed.dal import Store
@@ -99,7 +102,7 @@ def call_api(api: ModuleType, path: str, **headers: str) -> dict[str, Any]:
         path,
         function="ApiFunction",
         resource="/articles/{id}" if article_id else target,
-        path_parameters={"id": article_id} if article_id else None,
+        path_parameters={"id": unquote(article_id)} if article_id else None,
         headers={"Accept": "application/json", **headers},
     )
     return bench.invoke(api, request, "ApiFunction")  # type: ignore[no-any-return]
@@ -161,3 +164,37 @@ def test_an_unreadable_authorization_on_a_read_is_no_key(api: ModuleType, store:
     # When a read carries it, Then it counts as no key (404 for a missing article), not a crash
     result = call_api(api, "/articles/missing", Authorization="Bearer cf_\udc80")
     assert_problem(result, 404)
+
+
+# Any text a client can put in a query parameter or a path segment (bytes arrive as latin-1).
+client_text = st.one_of(
+    st.text(max_size=120),
+    st.binary(max_size=120).map(lambda raw: raw.decode("latin-1")),
+)
+
+
+@settings(
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(cursor=client_text, segment=client_text)
+def test_no_cursor_or_path_segment_makes_a_5xx(
+    feeds: ModuleType, api: ModuleType, cursor: str, segment: str
+) -> None:
+    # When random text is sent as a cursor and as a tag, author or article id segment
+    query = urlencode({"cursor": cursor})
+    quoted = quote(segment, safe="")
+    replies = [
+        call_feed(feeds, f"/feed.xml?{query}"),
+        call_feed(feeds, f"/tags/{quoted}/atom.xml"),
+        call_feed(feeds, f"/authors/{quoted}/feed.json?{query}"),
+        call_api(api, f"/articles?{query}"),
+        call_api(api, f"/articles?{urlencode({'tag': segment})}"),
+        call_api(api, f"/articles/{quoted}"),
+    ]
+    # Then every answer is a success or a 4xx, never a 5xx
+    for reply in replies:
+        assert reply["statusCode"] < 500, reply.get("body")
