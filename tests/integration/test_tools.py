@@ -321,3 +321,50 @@ def test_the_command_line_wires_the_table_sink(
     assert cli.main(["export"]) == 0
     streams = capsys.readouterr()
     assert len(streams.out.splitlines()) == 2 and "export: 2 article(s) to stdout" in streams.err
+
+
+def test_an_api_whose_storage_is_misconfigured_stops_the_run_once(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from contentfeed_cli.tools.sink import ApiSink
+
+    requests: list[str] = []
+
+    class Misconfigured(BaseHTTPRequestHandler):
+        def _answer(self, status: int, slug: str) -> None:
+            body = json.dumps(
+                {"type": f"https://contentfeed.dev/problems/{slug}", "title": "T", "status": status}
+            ).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/problem+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:  # the pre-flight check: a good key gets 422
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._answer(422, "validation")
+
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self._answer(500, "storage-misconfigured")
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    # Given an API that answers every read with 500 storage-misconfigured
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Misconfigured)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sink = ApiSink(f"http://127.0.0.1:{server.server_address[1]}", key="cf_k", site_url=SITE)
+        sink.check(writes=True)
+        run = report()
+        # When a feed of several entries is imported into it
+        code = run_import(str(WORDPRESS), sink, run)
+    finally:
+        server.shutdown()
+    # Then the run stops at the first answer, saying so once, instead of failing every entry
+    assert code == 1
+    assert len(requests) == 1
+    assert output(run).count("cannot use its storage") == 1

@@ -166,6 +166,12 @@ class ApiSink:
         text = _problem_text(status, payload)
         if status in (401, 403):
             return RunAborted(f"the API refused the key: {text}")
+        if status >= 500 and b"/storage-misconfigured" in payload:
+            # No retry and no other item will get past it: stop instead of failing each one.
+            return RunAborted(
+                f"the API at {self.base_url} cannot use its storage ({text}); "
+                "its configuration needs fixing"
+            )
         return ItemFailed(text)
 
     def check(self, *, writes: bool) -> None:
