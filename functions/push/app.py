@@ -22,8 +22,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contentfeed.config import ConfigError, get_settings
-from contentfeed.dal.keys import is_article_pk
-from contentfeed.logic.push import affected_scopes, feed_urls, ping_hub
+from contentfeed.dal.keys import is_article_pk, is_show_pk
+from contentfeed.logic.push import affected_scopes, feed_urls, ping_hub, show_scopes
 
 logger = Logger()
 metrics = Metrics()
@@ -39,9 +39,13 @@ def record_handler(record: DynamoDBRecord) -> None:
     if not settings.websub_hub_url or record.dynamodb is None:
         return
     keys = record.dynamodb.keys
-    if not is_article_pk(str(keys.get("pk", ""))):
-        return  # feed entries and markers change with their article: its record says it all
-    scopes = affected_scopes(record.dynamodb.old_image, record.dynamodb.new_image, now=clock())
+    pk = str(keys.get("pk", ""))
+    if is_article_pk(pk):
+        scopes = affected_scopes(record.dynamodb.old_image, record.dynamodb.new_image, now=clock())
+    elif is_show_pk(pk):
+        scopes = show_scopes(keys)
+    else:
+        return  # feed entries and markers change with their article or show: its record says it
     if not scopes:
         return
     if not settings.feeds_base_url:

@@ -131,12 +131,16 @@ def test_the_stream_filter_and_leading_keys_repeat_the_key_layout(template: Temp
     # Given the two places the template must spell the table's key layout itself
     functions = template.resources_of_type("AWS::Serverless::Function")
     (stream,) = functions["PushFunction"]["Properties"]["Events"].values()
-    (pattern,) = (
+    (articles, shows) = (
         json.loads(f["Pattern"]) for f in stream["Properties"]["FilterCriteria"]["Filters"]
     )
     (authorizer,) = _statements(functions["AuthorizerFunction"])
     # When they are read
-    (prefix,) = pattern["dynamodb"]["Keys"]["pk"]["S"]
+    (prefix,) = articles["dynamodb"]["Keys"]["pk"]["S"]
+    # Then the second filter passes the shows' partition alone (show edits ping its feed) …
+    assert shows["dynamodb"]["Keys"]["pk"]["S"] == [table_keys.SHOWS_PK]
+    assert table_keys.is_show_pk(table_keys.SHOWS_PK)
+    assert not table_keys.is_show_pk(table_keys.feed_pk(table_keys.show_scope("x")))
     leading = authorizer["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
     # Then they are dal's own constants: the stream filter passes exactly the article items …
     assert prefix == {"prefix": table_keys.ARTICLE_PREFIX}

@@ -185,3 +185,35 @@ def test_feed_urls_cover_all_formats_of_every_scope() -> None:
     urls = feed_urls(BASE, {"site", "tag:déjà-vu", "author:rae"})
     assert len(urls) == 9
     assert f"{BASE}/tags/d%C3%A9j%C3%A0-vu/atom.xml" in urls
+
+
+def test_a_show_edit_and_a_new_episode_ping_the_show_feeds(
+    store: Store,
+    env: Settings,
+    hub: Hub,
+    push: ModuleType,
+    stream: StreamPoller,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a show created through the logic (as PUT /shows/{slug} does)
+    from contentfeed.logic import shows
+    from contentfeed.models.api import ShowIn
+    from tests.conftest import load_event
+
+    data = ShowIn.model_validate_json(load_event("show-put.json")["body"])
+    shows.put_show(
+        store, env, "the-letter", data, base=BASE, preconditions=logic.Preconditions(), now=NOW
+    )
+    # When the stream is delivered, Then the hub hears of the show's two feeds (no Atom)
+    assert deliver(push, stream, monkeypatch)
+    show_feeds = {f"{BASE}/shows/the-letter/feed.xml", f"{BASE}/shows/the-letter/feed.json"}
+    assert hub.topics() == show_feeds
+    # When an episode is published, Then its show's feeds are pinged with the site's
+    write(
+        store,
+        env,
+        show="the-letter",
+        attachments=[{"url": "https://cdn.example.net/1.mp3", "type": "audio/mpeg", "length": 9}],
+    )
+    assert deliver(push, stream, monkeypatch)
+    assert show_feeds | formats("") <= hub.topics()

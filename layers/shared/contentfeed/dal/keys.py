@@ -62,6 +62,11 @@ def is_article_pk(pk: str) -> bool:
     return pk.startswith(ARTICLE_PREFIX)
 
 
+def is_show_pk(pk: str) -> bool:
+    """The key of a show in the ``SHOWS`` partition (its feed copy sits under ``FEED#``)."""
+    return pk == SHOWS_PK
+
+
 def slug_pk(slug: str) -> str:
     return f"{SLUG_PREFIX}{slug}"
 

@@ -40,6 +40,13 @@ def _visible_scopes(image: Mapping[str, Any] | None) -> set[str]:
     return set(table_keys.scopes_of(record))
 
 
+def show_scopes(keys: Mapping[str, Any]) -> set[str]:
+    """The feed a change of a show item touches: its podcast feed (a new title, artwork,
+    owner… is news to the apps and directories subscribed to it)."""
+    slug = str(keys.get("sk", ""))
+    return {table_keys.show_scope(slug)} if slug else set()
+
+
 def affected_scopes(
     old_image: Mapping[str, Any] | None, new_image: Mapping[str, Any] | None, *, now: datetime
 ) -> set[str]:
