@@ -17,6 +17,7 @@ import pytest
 from lxml import html
 
 from tests.e2e.conftest import Server
+from tests.e2e.feedrules import json_problems, rss_problems
 from tests.e2e.test_readers import Newsboat, require, run_browser
 
 pytestmark = pytest.mark.e2e
@@ -141,3 +142,26 @@ def test_chromium_sees_an_audio_player_for_each_episode(
     if path == "/":
         discovered = dom.xpath('//link[@rel="alternate"][@type="application/rss+xml"]/@href')
         assert feed_url(server) in discovered
+
+
+def test_the_show_feeds_pass_the_rss_and_json_feed_rules(
+    server: Server, podcast: list[dict[str, Any]]
+) -> None:
+    # The same checks every other feed passes (W3C validator rules, the JSON Feed 1.1 schema)
+    rss = server.request("GET", f"/shows/{SLUG}/feed.xml")
+    found = rss_problems(rss.body, feed_url(server))
+    document = server.request("GET", f"/shows/{SLUG}/feed.json")
+    found.found += json_problems(document.body, f"{server.base}/shows/{SLUG}/feed.json").found
+    assert not found, str(found)
+    assert len(json.loads(document.body)["items"]) == len(podcast)
+
+
+def test_the_openapi_description_carries_media_and_shows(server: Server) -> None:
+    description = json.loads(server.request("GET", "/openapi.json").body)
+    assert {"get"} <= description["paths"]["/shows"].keys()
+    assert {"get", "put", "delete"} <= description["paths"]["/shows/{slug}"].keys()
+    schemas = description["components"]["schemas"]
+    assert {"attachments", "podcast", "show"} <= schemas["ArticleIn"]["properties"].keys()
+    assert {"url", "type", "length", "duration", "title"} <= schemas["AttachmentIn"][
+        "properties"
+    ].keys()
