@@ -16,7 +16,8 @@ PYTHON313 ?= $(shell for c in python3.13 $$(pyenv root 2>/dev/null)/versions/3.1
 .PHONY: help venv tools run test unit lint format requirements validate build deploy bench clean
 
 help:
-	@echo "make run       serve http://127.0.0.1:3000 with sample articles (PORT, HOST override)"
+	@echo "make run       serve http://127.0.0.1:3000 with sample articles (PORT, HOST override;"
+	@echo "               DATA=DIR keeps the local table in DIR across restarts)"
 	@echo "make test      the whole suite: lint, template checks, unit, integration, end-to-end"
 	@echo "make lint      ruff and mypy (strict on layers/ and functions/)"
 	@echo "make validate  sam validate --lint, cfn-lint and checkov on template.yaml"
@@ -33,7 +34,7 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed
 
 run: venv
-	$(BIN)/contentfeed serve
+	$(BIN)/contentfeed serve $(if $(DATA),--data "$(DATA)")
 
 test: venv lint validate
 	$(BIN)/python -m pytest --cov --cov-report=term

@@ -29,6 +29,7 @@ contentfeed: a content-feed service (RSS 2.0, Atom 1.0, JSON Feed 1.1) on your l
 
   contentfeed serve                      run the API and feeds on http://127.0.0.1:3000
   contentfeed keys create --table T      make a write key for a deployed table
+  contentfeed keys create --server URL   ... or for a running `contentfeed serve`
   contentfeed publish posts/             publish Markdown files (YAML front matter)
   contentfeed import https://old.blog/feed  move an existing RSS, Atom or JSON Feed in
   contentfeed export -o backup.jsonl     every article as JSON lines
@@ -66,6 +67,17 @@ def _table_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--region", default=None, help="the AWS region (default: $AWS_DEFAULT_REGION)"
     )
+
+
+def _key_table_options(parser: argparse.ArgumentParser) -> None:
+    """A deployed table (``--table``…), or the embedded one of a running ``contentfeed serve``."""
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="the table of a running `contentfeed serve` with its embedded DynamoDB, e.g. "
+        "http://127.0.0.1:3000 (no credentials needed; from this machine only)",
+    )
+    _table_options(parser)
 
 
 def _target_options(parser: argparse.ArgumentParser, *, site: bool) -> None:
@@ -114,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="port, 0 for any free one (default: $PORT or 3000)",
     )
     serve.add_argument("--no-seed", action="store_true", help="start without the sample articles")
+    serve.add_argument(
+        "--data",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="keep the embedded table in DIR across restarts (default: in memory, gone when "
+        "the server stops); every write is on disk before the next request",
+    )
     serve.add_argument("--table", default="contentfeed-local", help="the table to serve")
     serve.add_argument(
         "--endpoint-url",
@@ -141,16 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
         "create", help="make a new key (shown once)", formatter_class=_formatter
     )
     create.add_argument("--name", default="cli", help="who or what the key is for")
-    _table_options(create)
+    _key_table_options(create)
     listing = key_commands.add_parser(
         "list", help="list keys (their hashes, never the keys)", formatter_class=_formatter
     )
-    _table_options(listing)
+    _key_table_options(listing)
     revoke = key_commands.add_parser(
         "revoke", help="revoke a key, by the key or its hash", formatter_class=_formatter
     )
     revoke.add_argument("key", help="the key, or the hash `keys list` shows")
-    _table_options(revoke)
+    _key_table_options(revoke)
 
     publish = commands.add_parser(
         "publish",
@@ -235,10 +255,44 @@ def _store(args: argparse.Namespace) -> Store:
     return Store(args.table, client=client)
 
 
+def _local_store(args: argparse.Namespace) -> Store:
+    """The table of a running ``contentfeed serve``, through the DynamoDB API it answers.
+
+    The server answers any signature with its own table, so the client sends none; the table is
+    the one given with --table if the server has it, else the server's only table.
+    """
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from contentfeed.dal import Store
+
+    config = Config(
+        signature_version=UNSIGNED, connect_timeout=5, read_timeout=30, retries={"max_attempts": 1}
+    )
+    url = args.server.rstrip("/")
+    client = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1", config=config)
+    try:
+        tables = client.list_tables().get("TableNames", [])
+    except (BotoCoreError, ClientError):
+        raise CliError(
+            f"no contentfeed server with an embedded table answers at {url}: start one with "
+            "`contentfeed serve`, or give its URL as printed"
+        ) from None
+    if args.table in tables:
+        return Store(args.table, client=client)
+    if len(tables) == 1:
+        return Store(tables[0], client=client)
+    raise CliError(
+        f"name one of the server's tables with --table: {', '.join(tables)}", USAGE_ERROR
+    )
+
+
 def _keys(args: argparse.Namespace) -> int:
     from contentfeed.logic import keys
 
-    store = _store(args)
+    store = _local_store(args) if args.server else _store(args)
     now = datetime.now(UTC)
     if args.keys_command == "create":
         key, record = keys.create_key(store, name=args.name, now=now)
@@ -328,8 +382,11 @@ def _serve(args: argparse.Namespace) -> int:
                 endpoint_url=args.endpoint_url,
                 profile=args.profile,
                 template=args.template,
+                data_dir=args.data,
             )
         )
+    except ValueError as error:
+        raise CliError(str(error), USAGE_ERROR) from None
     except FileNotFoundError as error:
         raise CliError(
             f"{error.args[-1] if error.args else error}: run it inside the project, "

@@ -35,6 +35,9 @@ class Reply:
 class Server:
     base: str
     key: str
+    process: subprocess.Popen[str] | None = None
+    banner: str = ""
+    """The first line the server printed."""
 
     def request(
         self,
@@ -81,10 +84,11 @@ def running_server(*args: str, extra_env: dict[str, str] | None = None) -> Itera
         first = process.stdout.readline()
         assert "serving http://" in first, f"server did not start: {first!r}"
         base = first.split("serving ", 1)[1].split()[0]
-        yield Server(base=base, key=KEY)
+        yield Server(base=base, key=KEY, process=process, banner=first)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.terminate()
+        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -6,15 +6,26 @@ the test's own moto backend; queries are compared with moto's own answer to the 
 
 from __future__ import annotations
 
+import json
 import random
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from contentfeed_cli.local import engine
-from contentfeed_cli.local.engine import CHECKED, Accelerator, accelerate, find_table
+from contentfeed_cli.local.engine import (
+    CHECKED,
+    Accelerator,
+    DynamoDBEndpoint,
+    accelerate,
+    find_table,
+)
+from contentfeed_cli.local.persist import TableFiles
+from contentfeed_cli.local.server import may_use_dynamodb
 from contentfeed_cli.local.streams import StreamPoller
 from tests.conftest import TABLE
 
@@ -370,3 +381,113 @@ def test_the_stream_poller_reads_only_new_records(ddb: Any, fast: Accelerator) -
     # Then it fetched and delivered that one record, not the table's history
     assert delivered == [1]
     assert sum(fetched) == 1
+
+
+# ------------------------------------------------------------------------ --data DIR files
+
+
+def test_the_journal_holds_every_committed_change_and_nothing_cancelled(
+    ddb: Any, fast: Accelerator, tmp_path: Path
+) -> None:
+    # Given a table kept in a folder
+    files = TableFiles(tmp_path, fast.table)
+    files.compact()
+    # When items are put, updated and deleted, and a transaction is cancelled
+    put(ddb, "A", "1", v="a")
+    put(ddb, "D", "1", v="d")
+    ddb.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": "A"}, "sk": {"S": "1"}},
+        UpdateExpression="SET v = :v",
+        ExpressionAttributeValues={":v": {"S": "changed"}},
+    )
+    ddb.delete_item(TableName=TABLE, Key={"pk": {"S": "D"}, "sk": {"S": "1"}})
+    with pytest.raises(ClientError):
+        ddb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "X"}, "sk": {"S": "1"}}}},
+                {
+                    "ConditionCheck": {
+                        "TableName": TABLE,
+                        "Key": {"pk": {"S": "none"}, "sk": {"S": "1"}},
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                },
+            ]
+        )
+    files.sync()
+    # Then the journal has the four changes in order, and nothing of the cancelled one
+    journal = [json.loads(line) for line in (tmp_path / "journal.jsonl").read_text().splitlines()]
+    assert [next(iter(change)) for change in journal] == ["put", "put", "put", "delete"]
+    assert journal[2]["put"]["v"] == {"S": "changed"}
+    assert all(change.get("put", {}).get("pk") != {"S": "X"} for change in journal)
+
+
+def test_a_table_comes_back_from_snapshot_and_journal(
+    ddb: Any, fast: Accelerator, tmp_path: Path
+) -> None:
+    # Given a snapshot with two items, a journal that changes one and deletes the other, and a
+    # last journal line cut short by a crash
+    (tmp_path / "table.jsonl").write_text(
+        json.dumps({"pk": {"S": "A"}, "sk": {"S": "1"}, "v": {"S": "a"}})
+        + "\n"
+        + json.dumps({"pk": {"S": "B"}, "sk": {"S": "1"}})
+        + "\n"
+    )
+    (tmp_path / "journal.jsonl").write_text(
+        json.dumps({"put": {"pk": {"S": "A"}, "sk": {"S": "1"}, "v": {"S": "new"}}})
+        + "\n"
+        + json.dumps({"delete": {"pk": {"S": "B"}, "sk": {"S": "1"}}})
+        + "\n"
+        + '{"put": {"pk": {"S": "C"'
+    )
+    # When the table is loaded from them
+    count = TableFiles(tmp_path, fast.table).load()
+    # Then it holds what the answered writes left, the journal is folded into the snapshot
+    assert count == 1
+    assert get(ddb, "A", "1") == {"pk": {"S": "A"}, "sk": {"S": "1"}, "v": {"S": "new"}}
+    assert get(ddb, "B", "1") is None
+    assert get(ddb, "C", "1") is None
+    assert (tmp_path / "journal.jsonl").read_text() == ""
+    assert len((tmp_path / "table.jsonl").read_text().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ the DynamoDB endpoint
+
+
+def test_the_endpoint_answers_dynamodb_calls_on_the_embedded_table(
+    ddb: Any, fast: Accelerator
+) -> None:
+    # Given the embedded table's endpoint, and a journal hook
+    synced: list[int] = []
+    endpoint = DynamoDBEndpoint(
+        lock=threading.Lock(), region="us-east-1", after=lambda: synced.append(1)
+    )
+    body = json.dumps({"TableName": TABLE, "Item": {"pk": {"S": "K"}, "sk": {"S": "1"}}})
+    headers = [
+        ("X-Amz-Target", "DynamoDB_20120810.PutItem"),
+        ("Content-Type", "application/x-amz-json-1.0"),
+        ("Authorization", "AWS4-HMAC-SHA256 Credential=other/20260101/eu-west-3/dynamodb/x"),
+    ]
+    # When a client signed for another region and account writes through it
+    reply = endpoint.handle(headers, body.encode())
+    # Then the server's own table has the item, and the write was journalled
+    assert reply.status == 200
+    assert get(ddb, "K", "1") == {"pk": {"S": "K"}, "sk": {"S": "1"}}
+    assert synced == [1]
+
+
+@pytest.mark.parametrize(
+    ("client", "host", "allowed"),
+    [
+        ("127.0.0.1", "127.0.0.1:3000", True),
+        ("127.8.0.1", "localhost:3000", True),
+        ("::1", "[::1]:3000", True),
+        ("10.0.0.2", "127.0.0.1:3000", False),
+        ("127.0.0.1", "10.0.0.1:3000", False),
+        ("127.0.0.1", "rebound.example:3000", False),
+        ("127.0.0.1", "", False),
+    ],
+)
+def test_only_this_machine_reaches_the_endpoint(client: str, host: str, allowed: bool) -> None:
+    assert may_use_dynamodb(client, host) is allowed

@@ -413,3 +413,51 @@ def find_table(table_name: str) -> tuple[Any, Any]:
 def accelerate_table(table_name: str) -> Accelerator | None:
     backend, table = find_table(table_name)
     return accelerate(backend, table)
+
+
+# ------------------------------------------------------------------------ DynamoDB's API
+
+
+class DynamoDBEndpoint:
+    """DynamoDB's own HTTP API on the embedded table, answered by moto's server code in-process.
+
+    The local server passes it the requests that carry ``X-Amz-Target: DynamoDB_20120810.*``, so
+    ``contentfeed keys --server URL`` (or any DynamoDB client given the server's URL as its
+    endpoint) reaches the running server's table. Requests need no credentials: whatever the
+    client signed with, moto sees the server's own dummy credentials and region, and so the
+    server's table. One request runs at a time, under the gateway's lock, like an invocation.
+    """
+
+    def __init__(self, *, lock: Any, region: str, after: Callable[[], Any] | None) -> None:
+        from moto.moto_server.werkzeug_app import create_backend_app
+        from werkzeug.test import Client
+
+        self.client = Client(create_backend_app("dynamodb"))
+        self.lock = lock
+        self.after = after
+        self.authorization = (
+            f"AWS4-HMAC-SHA256 Credential=local/20200101/{region}/dynamodb/aws4_request, "
+            "SignedHeaders=host;x-amz-target, Signature=0"
+        )
+
+    def handle(self, headers: list[tuple[str, str]], body: bytes) -> Any:
+        from contentfeed_cli.local.gateway import HttpResponse
+
+        forwarded = {
+            name: value
+            for name, value in headers
+            if name.lower() not in ("authorization", "x-amz-security-token", "content-length")
+        }
+        forwarded["Authorization"] = self.authorization
+        with self.lock:
+            try:
+                reply = self.client.post("/", data=body, headers=forwarded)
+            finally:
+                if self.after is not None:
+                    self.after()
+        kept = [
+            (name, value)
+            for name, value in reply.headers.items()
+            if name.lower() not in ("content-length", "access-control-allow-origin")
+        ]
+        return HttpResponse(reply.status_code, kept, reply.get_data())

@@ -84,7 +84,9 @@ class Gateway:
                 self.handlers[name] = load_handler(spec)
         # One invocation at a time: each function behaves like one warm container, and the
         # embedded moto backend (not thread-safe) sees one DynamoDB call at a time.
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
+        self.after_invoke: Callable[[], Any] | None = None
+        """Called after every invocation, still holding the lock (``--data`` journals here)."""
 
     # ------------------------------------------------------------------ routing
 
@@ -178,8 +180,12 @@ class Gateway:
         return None
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
-        with self._lock:
-            return self.handlers[function](event, LambdaContext(function_name=function))
+        with self.lock:
+            try:
+                return self.handlers[function](event, LambdaContext(function_name=function))
+            finally:
+                if self.after_invoke is not None:
+                    self.after_invoke()
 
     def gateway_response(self, kind: str, *, fallback: int) -> HttpResponse:
         """A gateway response as the template configures it (DEFAULT_4XX/5XX apply to the rest)."""

@@ -1,27 +1,33 @@
 """``contentfeed serve``: the API and feeds over real HTTP on a laptop.
 
-By default the table lives in an embedded moto DynamoDB inside this process; with
-``--endpoint-url`` (DynamoDB Local, a moto server) or ``--profile`` it is a real one.
+By default the table lives in an embedded moto DynamoDB inside this process, in memory: it is
+gone when the server stops, unless ``--data DIR`` keeps it on disk (``local/persist.py``). The
+embedded table also answers DynamoDB's own API on the server's port, to loopback clients only,
+so ``contentfeed keys --server URL`` can reach it while the server runs. With ``--endpoint-url``
+(DynamoDB Local, a moto server) or ``--profile`` the table is a real one.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from contentfeed.http import media
 from contentfeed.http.problem import problem_body
 from contentfeed.http.routes import FORMAT_TITLES, HOME, Format, Kind, feed_path
-from contentfeed_cli.local.gateway import Gateway
+from contentfeed_cli.local.gateway import Gateway, HttpResponse
 from contentfeed_cli.local.streams import StreamPoller
 from contentfeed_cli.local.template import Template, create_table, find_template
 
@@ -66,6 +72,49 @@ class ServeOptions:
     endpoint_url: str | None = None
     profile: str | None = None
     template: Path | None = None
+    data_dir: Path | None = None
+    """Keep the embedded table in this folder across restarts (None: in memory only)."""
+
+
+@dataclass
+class Embedded:
+    """The embedded DynamoDB: moto's mock, its fast paths, its files and its DynamoDB endpoint."""
+
+    mock: Any
+    endpoint: Any = None
+    files: Any = None
+    restored: int | None = None
+    """Items loaded from ``--data`` at start (None: nothing was kept there yet)."""
+    notes: list[str] = field(default_factory=list)
+
+    def stop(self) -> None:
+        if self.files is not None:
+            self.files.close()
+        self.mock.stop()
+
+
+DYNAMODB_TARGET = "DynamoDB_20120810."
+
+
+def _hostname(host_header: str) -> str:
+    try:
+        return urlsplit("//" + host_header).hostname or ""
+    except ValueError:
+        return ""
+
+
+def may_use_dynamodb(client_address: str, host_header: str) -> bool:
+    """A loopback client that named a loopback host: not another machine, and not a web page
+    whose own host name was re-pointed at this machine (DNS rebinding)."""
+    host = _hostname(host_header)
+    return is_loopback(client_address) and (host == "localhost" or is_loopback(host))
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def function_environment(
@@ -94,7 +143,7 @@ def function_environment(
     return resolved
 
 
-def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
+def make_request_handler(gateway: Gateway, dynamodb: Any = None) -> type[BaseHTTPRequestHandler]:
     class RequestHandler(BaseHTTPRequestHandler):
         server_version = "contentfeed-local"
         protocol_version = "HTTP/1.1"
@@ -111,10 +160,18 @@ def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
                 return
             body = self.rfile.read(length) if length else b""
             headers = [(name, value) for name, value in self.headers.items()]
-            headers.append(("X-Forwarded-Proto", "http"))
-            response = gateway.handle(
-                self.command, self.path, headers, body, source_ip=self.client_address[0]
-            )
+            target = self.headers.get("X-Amz-Target") or ""
+            if (
+                dynamodb is not None
+                and self.command == "POST"
+                and target.startswith(DYNAMODB_TARGET)
+            ):
+                response = self._dynamodb(headers, body)
+            else:
+                headers.append(("X-Forwarded-Proto", "http"))
+                response = gateway.handle(
+                    self.command, self.path, headers, body, source_ip=self.client_address[0]
+                )
             self.send_response(response.status)
             names = {name.lower() for name, _ in response.headers}
             for name, value in response.headers:
@@ -128,6 +185,14 @@ def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
             sys.stderr.write(
                 f"{self.command} {self.path} -> {response.status} ({elapsed:.1f} ms)\n"
             )
+
+        def _dynamodb(self, headers: list[tuple[str, str]], body: bytes) -> HttpResponse:
+            """DynamoDB's API on the embedded table, for this machine only."""
+            if not may_use_dynamodb(self.client_address[0], self.headers.get("Host") or ""):
+                refusal = b'{"__type": "AccessDeniedException", "message": "loopback clients only"}'
+                return HttpResponse(403, [("Content-Type", "application/x-amz-json-1.0")], refusal)
+            response: HttpResponse = dynamodb.handle(headers, body)
+            return response
 
         def __getattr__(self, name: str) -> Any:
             """Every method (TRACE, PROPFIND, …) goes to the gateway, which answers as API Gateway would."""
@@ -166,26 +231,29 @@ def make_request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
     return RequestHandler
 
 
-def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Any]:
+def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Embedded | None]:
     """Set the environment, start the backend, create and seed the table; return the gateway.
 
-    Returns (gateway, the local write key if one was made or given, the moto mock to stop).
+    Returns (gateway, the local write key if one was made or given, the embedded DynamoDB to
+    stop, or None when the table is an external one).
     """
     from contentfeed.config import get_settings
     from contentfeed.dal import Store
-    from contentfeed.logic.keys import create_key
+    from contentfeed.logic.keys import create_key, hash_key
 
     template = Template(options.template or find_template())
     for name, value in LOCAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    mock = None
+    embedded = None
     if options.endpoint_url is None and options.profile is None:
         for name, value in EMBEDDED_CREDENTIALS.items():
             os.environ[name] = value
         from moto import mock_aws
 
-        mock = mock_aws()
-        mock.start()
+        embedded = Embedded(mock=mock_aws())
+        embedded.mock.start()
+    elif options.data_dir is not None:
+        raise ValueError("--data keeps the embedded table; an external DynamoDB keeps its own")
     if options.profile:
         os.environ["AWS_PROFILE"] = options.profile
     if options.endpoint_url:
@@ -199,22 +267,62 @@ def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Any]:
     existing = store.client.list_tables().get("TableNames", [])
     if settings.table_name not in existing:
         create_table(store.client, template, settings.table_name)
-    if mock is not None:
-        from contentfeed_cli.local.engine import accelerate_table
-
-        accelerate_table(settings.table_name)
+    seed = options.seed
+    if embedded is not None:
+        setup_embedded(embedded, settings.table_name, options.data_dir)
+        seed = seed and not embedded.restored  # a kept table keeps its own articles
     now = datetime.now(UTC)
-    if options.seed:
+    if seed:
         from contentfeed_cli.local.seed import load_samples
 
         load_samples(store, settings, now=now)
     key = os.environ.get("CONTENTFEED_API_KEY") or None
     if key is not None:
         create_key_if_new(store, key, now=now)
-    elif mock is not None:
-        key, _ = create_key(store, name="local", now=now)
+    elif embedded is not None:
+        from contentfeed_cli.local.persist import read_key, write_key
+
+        kept = read_key(options.data_dir) if options.data_dir else None
+        record = store.get_key(hash_key(kept)) if kept else None
+        if kept and record is not None and record.revoked_at is None:
+            key = kept
+        else:
+            key, _ = create_key(store, name="local", now=now)
+            if options.data_dir:
+                write_key(options.data_dir, key)
     gateway = Gateway(template)
-    return gateway, key, mock
+    if embedded is not None:
+        from contentfeed_cli.local.engine import DynamoDBEndpoint
+
+        files = embedded.files
+        gateway.after_invoke = files.sync if files is not None else None
+        embedded.endpoint = DynamoDBEndpoint(
+            lock=gateway.lock,
+            region=os.environ["AWS_DEFAULT_REGION"],
+            after=gateway.after_invoke,
+        )
+        if files is not None:
+            files.sync()
+    return gateway, key, embedded
+
+
+def setup_embedded(embedded: Embedded, table_name: str, data_dir: Path | None) -> None:
+    """The fast paths on the new table, then what ``--data`` kept, if anything."""
+    from contentfeed_cli.local.engine import accelerate_table
+
+    if accelerate_table(table_name) is None:
+        embedded.notes.append("moto is not the checked version: large tables will be slow")
+    if data_dir is None:
+        return
+    from contentfeed_cli.local.engine import find_table
+    from contentfeed_cli.local.persist import TableFiles
+
+    files = TableFiles(data_dir, find_table(table_name)[1])
+    if files.has_data():
+        embedded.restored = files.load()
+    else:
+        files.compact()
+    embedded.files = files
 
 
 def create_key_if_new(store: Any, key: str, *, now: datetime) -> None:
@@ -271,14 +379,24 @@ def allow_own_addresses(host: str, port: int) -> None:
 
 
 def serve(options: ServeOptions) -> None:
-    gateway, key, mock = prepare(options)
-    server = ThreadingHTTPServer((options.host, options.port), make_request_handler(gateway))
+    gateway, key, embedded = prepare(options)
+    dynamodb = embedded.endpoint if embedded is not None else None
+    server = ThreadingHTTPServer(
+        (options.host, options.port), make_request_handler(gateway, dynamodb)
+    )
     port = server.server_address[1]
     base = f"http://{options.host}:{port}"
     allow_own_addresses(options.host, port)
     poller = start_push(gateway, base)
-    backend = "embedded moto DynamoDB" if mock else os.environ.get("DYNAMODB_ENDPOINT_URL") or "AWS"
-    lines = [f"contentfeed is serving {base}  (table {os.environ['TABLE_NAME']}, {backend})"]
+    table = os.environ["TABLE_NAME"]
+    if embedded is None:
+        backend = os.environ.get("DYNAMODB_ENDPOINT_URL") or "AWS"
+    elif options.data_dir is not None:
+        kept = "new" if embedded.restored is None else f"{embedded.restored} items restored"
+        backend = f"embedded moto DynamoDB kept in {options.data_dir}, {kept}"
+    else:
+        backend = "embedded moto DynamoDB, in memory: gone when this stops (--data DIR keeps it)"
+    lines = [f"contentfeed is serving {base}  (table {table}, {backend})"]
     for label, path in PRINTED_URLS:
         if gateway.match("GET", path.split("?")[0]) is not None:
             lines.append(f"  {label:<10} {base}{path}")
@@ -290,7 +408,11 @@ def serve(options: ServeOptions) -> None:
             f'  try: curl -X POST {base}/articles -H "Authorization: Bearer {key}" '
             "-H 'Content-Type: application/json' -d '{\"title\": \"Hello\"}'"
         )
+    if embedded is not None:
+        lines.append(f"  keys       contentfeed keys create --server {base}")
+        lines.extend(f"  note       {note}" for note in embedded.notes)
     print("\n".join(lines), flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # a stop, like Ctrl-C: the table gets saved
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -299,5 +421,10 @@ def serve(options: ServeOptions) -> None:
         if poller is not None:
             poller.stop()
         server.server_close()
-        if mock is not None:
-            mock.stop()
+        if embedded is not None:
+            with gateway.lock:
+                embedded.stop()
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
