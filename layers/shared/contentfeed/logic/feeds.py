@@ -27,7 +27,7 @@ from contentfeed.rendering.model import SHOW_BYTE_BUDGET, DeletedEntry, FeedInfo
 
 FEED_NAMESPACE = uuid.UUID("0d6f3f1e-5a7b-4c2d-8e9f-1a2b3c4d5e6f")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-RENDER_REVISION = f"{__version__}-1"
+RENDER_REVISION = f"{__version__}-2"
 """Part of every feed ETag: bump it when the rendered bytes change for the same data."""
 
 
