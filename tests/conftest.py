@@ -111,12 +111,14 @@ class LoadHandler(Protocol):
 
 
 @pytest.fixture
-def load_handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> LoadHandler:
+def load_handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[LoadHandler]:
     """The one way tests load a function: ``functions/{name}/app.py`` against the moto table.
 
     Its store becomes ``store`` (the test's, unless another is given) and its clock ``clock``
     (``NOW`` unless given; None keeps the real one). Both come back when the test ends.
     """
+
+    loaded: list[ModuleType] = []
 
     def load(
         name: str,
@@ -125,13 +127,19 @@ def load_handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> LoadHandler:
         store: Store | None = store,
     ) -> ModuleType:
         module = importlib.import_module(f"functions.{name}.app")
+        # Tests call the resolver, not the decorated handler, so nothing flushes the metrics
+        # buffer (shared by every Metrics object): empty it when the test ends.
+        if hasattr(module, "metrics"):
+            loaded.append(module)
         if hasattr(module, "get_store"):
             monkeypatch.setattr(module, "get_store", lambda: store)
         if clock is not None and hasattr(module, "clock"):
             monkeypatch.setattr(module, "clock", clock)
         return module
 
-    return load
+    yield load
+    for module in loaded:
+        module.metrics.clear_metrics()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from contentfeed.config import Settings
 from contentfeed.dal import keys as table_keys
 from contentfeed.http.routes import feed_routes
 from contentfeed_cli.local.gateway import LambdaContext, build_event
@@ -25,7 +26,9 @@ def normalise(path: str) -> str:
     return re.sub(r"[{<][^}>]+[}>]", "{}", path)
 
 
-def test_every_handler_resolves(template: Template) -> None:
+def test_every_handler_resolves(template: Template, env: Settings) -> None:
+    # Imported under the functions' environment: a module imported first without it would keep
+    # a metrics namespace of None for the whole run, and fail when its buffer flushes.
     functions = template.functions()
     assert functions
     for spec in functions.values():
