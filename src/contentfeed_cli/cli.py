@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -200,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="any loss (an embed, an element, an enclosure, a tag, an entry skipped or refused) "
         "is an error: then nothing is written",
     )
+    migrate.add_argument(
+        "--show",
+        metavar="SLUG",
+        help="a podcast: create or update the show SLUG from the channel's iTunes fields, and "
+        "make every entry one of its episodes",
+    )
     network = migrate.add_argument_group("fetching a URL")
     network.add_argument(
         "--timeout",
@@ -355,7 +362,13 @@ def _tool(args: argparse.Namespace) -> int:
         from contentfeed_cli.tools.fetch import FetchPolicy
         from contentfeed_cli.tools.importer import ImportOptions, run_import
 
+        if args.show is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.show):
+            raise CliError(
+                f"--show {args.show!r}: a show's slug is lower-case words joined by hyphens",
+                USAGE_ERROR,
+            )
         options = ImportOptions(
+            show=args.show,
             strict=args.strict,
             fetch=FetchPolicy(
                 timeout=args.timeout,

@@ -9,6 +9,7 @@ iframe-only post, a podcast enclosure, Atom ``updated`` distinct from ``publishe
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -281,3 +282,54 @@ def test_publishing_an_empty_folder_says_so(server: Server, tmp_path: Path) -> N
     assert result.stderr.splitlines() == [
         "contentfeed: posts: no .md files found (hidden folders are skipped)"
     ]
+
+
+def test_a_podcast_import_creates_its_show_from_the_channel(server: Server, tmp_path: Path) -> None:
+    # When a podcast feed is imported as the show tide-tables
+    code, lines = run(server, DATA / "podcast.rss", "--show", "tide-tables", cwd=tmp_path)
+    assert code == 0, lines
+    text = "\n".join(lines)
+    assert "show tide-tables: created" in text
+    assert "show tide-tables: lost category 'Games & Hobbies'" in text
+    # Then the show carries the channel's iTunes and podcast: fields, and keeps its guid
+    show = server.request("GET", "/shows/tide-tables").json()
+    assert (show["title"], show["author"], show["type"]) == ("Tide Tables", "Maya Ortiz", "serial")
+    assert show["owner"] == {"name": "Fieldwork Journal", "email": "podcast@fieldwork.example.com"}
+    assert show["categories"] == [{"name": "Science", "subcategory": "Earth Sciences"}]
+    assert show["image"] == "https://media.example.com/fieldwork/cover-3000.jpg"
+    assert show["guid"] == "4d1ef8a6-6a2e-5e2c-9a8b-0c1d2e3f4a5b"
+    # And its podcast feed lists both episodes with their audio
+    feed = feedparser.parse(server.request("GET", "/shows/tide-tables/feed.xml").body)
+    assert {e.id for e in feed.entries} == {"tide-tables-2", "tide-tables-0"}
+    assert {e.enclosures[0].href for e in feed.entries} == {
+        "https://media.example.com/fieldwork/tt2.mp3",
+        "https://media.example.com/fieldwork/tt0.mp3",
+    }
+    episode = articles(server)["tide-tables-2"]
+    assert episode["show"] == "tide-tables"
+    assert episode["podcast"]["episode"] == 2  # type: ignore[index]
+    # When it is imported again, neither the show nor the episodes change
+    code, lines = run(server, DATA / "podcast.rss", "--show", "tide-tables", cwd=tmp_path)
+    assert code == 0 and "show tide-tables: unchanged" in "\n".join(lines)
+    assert lines[-1].startswith("import: 0 created, 0 updated, 2 unchanged")
+
+
+def test_a_channel_that_cannot_make_a_show_stops_before_any_write(
+    server: Server, tmp_path: Path
+) -> None:
+    # Given a podcast feed whose channel has no owner and no artwork
+    bare = tmp_path / "bare.rss"
+    text = (DATA / "podcast.rss").read_text(encoding="utf-8")
+    text = re.sub(r"<itunes:owner>.*?</itunes:owner>|<itunes:image [^>]*/>", "", text, flags=re.S)
+    bare.write_text(text.replace("tide-tables-", "bare-"), encoding="utf-8")
+    before = set(articles(server))
+    # When it is imported as a new show
+    code, lines = run(server, bare, "--show", "bare-show", cwd=tmp_path)
+    # Then one line says what the channel lacks and how to go on, and nothing is written
+    assert code == 1
+    assert (
+        len(lines) == 1 and "--show bare-show: this feed's channel cannot make the show" in lines[0]
+    )
+    assert "PUT /shows/bare-show" in lines[0]
+    assert set(articles(server)) == before
+    assert server.request("GET", "/shows/bare-show").status == 404

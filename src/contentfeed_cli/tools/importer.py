@@ -33,7 +33,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -62,6 +62,7 @@ from contentfeed.rendering.identity import GUID_NAMESPACE
 from contentfeed.text import slugify
 from contentfeed_cli.tools.fetch import FetchError, FetchPolicy, fetch
 from contentfeed_cli.tools.report import Report
+from contentfeed_cli.tools.show import ChannelShow, channel_show, sync_show
 from contentfeed_cli.tools.sink import OUTPUT_FIELDS, ItemFailed, RunAborted, Sink
 from contentfeed_cli.tools.sync import Outcome, sync
 
@@ -85,6 +86,8 @@ class ImportOptions:
     """Any loss is an error: then nothing is written."""
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     """How a URL source is fetched (see :mod:`contentfeed_cli.tools.fetch`)."""
+    show: str | None = None
+    """The slug of the show the channel becomes and every entry joins (a podcast)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -788,22 +791,38 @@ def run_import(
     """Import a feed or an export; the exit code is 1 when any item failed (or, with
     ``strict``, lost anything)."""
     options = options or ImportOptions()
+    channel: ChannelShow | None = None
     try:
-        items = parse_items(read_source(source, options.fetch), source)
+        data = read_source(source, options.fetch)
+        items = parse_items(data, source)
+        if options.show is not None:
+            channel = channel_show(data, source)
+            items = [_joining(item, options.show) for item in items]
     except RunAborted as error:
         report.abort(str(error))
         return report.exit_code
     if options.strict:
         faulty = [item for item in items if item.losses or item.article is None]
-        if faulty:
+        if faulty or (channel is not None and channel.losses):
             for item in faulty:
                 for problem in _faults(item):
                     report.note(f"{item.name}: {problem}")
+            for loss in channel.losses if channel is not None else ():
+                report.note(f"show {options.show}: lost {loss}")
             report.abort(
-                f"--strict: {len(faulty)} of {len(items)} entries would lose something or "
-                "fail; nothing was written"
+                f"--strict: {len(faulty)} of {len(items)} entries (or the show) would lose "
+                "something or fail; nothing was written"
             )
             return report.exit_code
+    try:
+        if channel is not None and options.show is not None:
+            outcome, notes = sync_show(sink, options.show, channel)
+            for note in notes:
+                report.lost(f"show {options.show}", "show", note)
+            report.note(f"show {options.show}: {outcome}")
+    except RunAborted as error:
+        report.abort(str(error))
+        return report.exit_code
     report.start(len(items))
     try:
         for item in items:
@@ -811,6 +830,13 @@ def run_import(
     except RunAborted as error:
         report.abort(str(error))
     return report.finish()
+
+
+def _joining(item: Item, show: str) -> Item:
+    """``item`` as an episode of ``show``."""
+    if item.article is None:
+        return item
+    return replace(item, article=item.article.model_copy(update={"show": show}))
 
 
 def _faults(item: Item) -> list[str]:

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any, Protocol
@@ -27,7 +28,7 @@ from contentfeed.errors import ContentFeedError, StorageMisconfigured, StorageUn
 from contentfeed.http import media
 from contentfeed.logic.articles import Preconditions, as_input, replace_article
 from contentfeed.models import Article
-from contentfeed.models.api import ArticleIn
+from contentfeed.models.api import ArticleIn, ShowIn
 from contentfeed.rendering.identity import entry_id
 from contentfeed.text import rfc3339
 
@@ -64,6 +65,14 @@ class Sink(Protocol):
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every article as an export line: ``id``, the input fields, timestamps, ``version``."""
+        ...
+
+    def get_show(self, slug: str) -> dict[str, Any] | None:
+        """The show in ``ShowIn``'s shape (``None`` when there is none)."""
+        ...
+
+    def put_show(self, slug: str, show: ShowIn) -> bool:
+        """Create or replace a show; True when it created it."""
         ...
 
 
@@ -250,6 +259,29 @@ class ApiSink:
             if not cursor:
                 return
 
+    def get_show(self, slug: str) -> dict[str, Any] | None:
+        status, payload = self._call("GET", f"/shows/{quote(slug, safe='')}")
+        if status in (404, 410):
+            return None
+        if status != 200:
+            raise self._failure(status, payload)
+        return show_document(json.loads(payload))
+
+    def put_show(self, slug: str, show: ShowIn) -> bool:
+        body = show.model_dump(mode="json", exclude_none=True)
+        status, payload = self._call("PUT", f"/shows/{quote(slug, safe='')}", body)
+        if status not in (200, 201):
+            raise self._failure(status, payload)
+        return status == 201
+
+
+def show_document(show: Mapping[str, Any]) -> dict[str, Any]:
+    """A show (as the API answers it, or as a stored ``Show`` made plain) in ``ShowIn``'s shape."""
+    document: dict[str, Any] = without_nulls(
+        {k: v for k, v in show.items() if k in ShowIn.model_fields}
+    )
+    return document
+
 
 # -------------------------------------------------------------------- table
 
@@ -350,3 +382,34 @@ class TableSink:
             raise self._stop(error) from error
         except ContentFeedError as error:
             raise RunAborted(f"DynamoDB: {error.detail}") from error
+
+    def get_show(self, slug: str) -> dict[str, Any] | None:
+        try:
+            show = self._store.get_show(slug, consistent=True)
+        except (StorageMisconfigured, StorageUnavailable, ClientError) as error:
+            raise self._stop(error) from error
+        return (
+            None
+            if show is None
+            else show_document(json.loads(json.dumps(asdict(show), default=str)))
+        )
+
+    def put_show(self, slug: str, show: ShowIn) -> bool:
+        from contentfeed.logic import shows
+
+        try:
+            _, created = shows.put_show(
+                self._store,
+                self._settings,
+                slug,
+                show,
+                base=self._settings.public_base_url or self._settings.site_url,
+                preconditions=Preconditions(),
+                now=self._clock(),
+            )
+        except StorageMisconfigured as error:
+            raise self._stop(error) from error
+        except ContentFeedError as error:
+            details = "".join(f"; {i.field}: {i.message}" for i in error.issues)
+            raise ItemFailed(f"{error.title}: {error.detail}{details}") from error
+        return created

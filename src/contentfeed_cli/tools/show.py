@@ -1,0 +1,166 @@
+"""``contentfeed import FEED --show SLUG``: the podcast's channel becomes the show ``SLUG``.
+
+The channel's iTunes and Podcasting 2.0 fields (title, ``itunes:summary``/``description``,
+``itunes:author``, ``itunes:owner``, ``itunes:image``, nested ``itunes:category``,
+``itunes:explicit``, ``itunes:type``, ``itunes:complete``, ``podcast:locked``,
+``podcast:funding``, ``podcast:guid``) create or update the show, and every imported entry
+joins it. The show keeps the podcast's identity: ``podcast:guid`` when the feed has one, else
+PSP-1's UUIDv5 of the feed's own URL (its ``atom:link rel="self"``, else the URL it was
+fetched from), which is what apps and directories computed for the old feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from contentfeed.models.api import ShowIn
+from contentfeed.models.categories import category_problem
+from contentfeed.models.show import podcast_guid
+from contentfeed.rendering.html import text_excerpt
+from contentfeed_cli.tools.sink import ItemFailed, RunAborted, Sink
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelShow:
+    """The show a channel describes: its document, and what the channel could not give."""
+
+    document: dict[str, Any]
+    losses: tuple[str, ...]
+
+
+def _text(element: Any, path: str) -> str:
+    found = element.find(path)
+    return " ".join((found.text or "").split()) if found is not None and found.text else ""
+
+
+def _yes(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value in ("yes", "true", "explicit"):
+        return True
+    if value in ("no", "false", "clean"):
+        return False
+    return None
+
+
+def channel_show(data: bytes, source: str) -> ChannelShow:
+    """The ``ShowIn`` document the channel of the RSS feed ``data`` describes."""
+    from lxml import etree
+
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError:
+        root = None
+    channel = root.find("channel") if root is not None else None
+    if channel is None:
+        raise RunAborted(f"{source}: --show needs an RSS feed with a <channel> (a podcast feed)")
+    losses: list[str] = []
+    description = _text(channel, f"{ITUNES}summary") or text_excerpt(
+        _text(channel, "description"), 4000
+    )
+    owner = channel.find(f"{ITUNES}owner")
+    image = channel.find(f"{ITUNES}image")
+    categories: list[dict[str, Any]] = []
+    for element in channel.findall(f"{ITUNES}category"):
+        name = element.get("text") or ""
+        subs = [sub.get("text") or "" for sub in element.findall(f"{ITUNES}category")]
+        sub = next((s for s in subs if category_problem(name, s) is None), None)
+        if category_problem(name, sub) is not None:
+            losses.append(f"category {name!r}: not one of Apple's categories")
+            continue
+        categories.append({"name": name, "subcategory": sub})
+        for other in subs:
+            if other != sub:
+                losses.append(f"subcategory {other!r} of {name!r}: a category keeps one")
+    funding = [
+        {"url": f.get("url"), "text": " ".join((f.text or "").split()) or f.get("url")}
+        for f in channel.findall(f"{PODCAST}funding")
+    ]
+    self_link = next(
+        (
+            link.get("href")
+            for link in channel.findall(f"{ATOM}link")
+            if link.get("rel") == "self" and link.get("href")
+        ),
+        None,
+    )
+    feed_url = self_link or (source if urlsplit(source).scheme in ("http", "https") else None)
+    guid = _text(channel, f"{PODCAST}guid").lower() or (
+        podcast_guid(feed_url) if feed_url else None
+    )
+    show_type = _text(channel, f"{ITUNES}type").lower()
+    document: dict[str, Any] = {
+        "title": _text(channel, "title"),
+        "description": description,
+        "author": _text(channel, f"{ITUNES}author") or _text(channel, "managingEditor"),
+        "owner": None
+        if owner is None
+        else {"name": _text(owner, f"{ITUNES}name"), "email": _text(owner, f"{ITUNES}email")},
+        "image": None if image is None else image.get("href"),
+        "categories": categories,
+        "explicit": _yes(_text(channel, f"{ITUNES}explicit")),
+        "language": _text(channel, "language") or None,
+        "type": show_type if show_type in ("episodic", "serial") else None,
+        "complete": _yes(_text(channel, f"{ITUNES}complete")),
+        "locked": _yes(_text(channel, f"{PODCAST}locked")),
+        "funding": funding,
+        "guid": guid,
+    }
+    return ChannelShow({k: v for k, v in document.items() if v not in (None, "")}, tuple(losses))
+
+
+def _issues(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in item['loc'])}: {item['msg'].removeprefix('Value error, ')}"
+        for item in error.errors(include_url=False)
+    )
+
+
+def _same(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
+    return sorted(k for k, v in wanted.items() if current.get(k) != v)
+
+
+def sync_show(sink: Sink, slug: str, channel: ChannelShow) -> tuple[str, list[str]]:
+    """Create or update the show ``slug`` from the channel: ``(what happened, notes)``.
+
+    A channel that cannot make a valid show leaves an existing show as it is (with a note);
+    with no show yet, the run stops, as no episode could join it.
+    """
+    notes = list(channel.losses)
+    current = sink.get_show(slug)
+    document = dict(channel.document)
+    if current is not None and current.get("guid") and document.get("guid") != current["guid"]:
+        if document.get("guid"):
+            notes.append(
+                f"podcast:guid {document['guid']}: the show keeps its own, {current['guid']}"
+            )
+        document["guid"] = current["guid"]
+    try:
+        show = ShowIn.model_validate(document)
+    except ValidationError as error:
+        if current is None:
+            raise RunAborted(
+                f"--show {slug}: this feed's channel cannot make the show ({_issues(error)}); "
+                f"create it with PUT /shows/{slug}, then import again"
+            ) from None
+        notes.append(f"the show was left as it was: the channel lacks {_issues(error)}")
+        return "unchanged", notes
+    wanted = show.model_dump(mode="json", exclude_none=True)
+    if current is not None:
+        changed = _same(wanted, current)
+        if not changed:
+            return "unchanged", notes
+    try:
+        created = sink.put_show(slug, show)
+    except ItemFailed as error:
+        raise RunAborted(f"--show {slug}: {error}") from None
+    return ("created" if created else "updated"), notes
