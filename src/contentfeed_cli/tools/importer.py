@@ -809,10 +809,10 @@ def run_import(
                     report.note(f"{item.name}: {problem}")
             for loss in channel.losses if channel is not None else ():
                 report.note(f"show {options.show}: lost {loss}")
-            report.abort(
-                f"--strict: {len(faulty)} of {len(items)} entries (or the show) would lose "
-                "something or fail; nothing was written"
-            )
+            what = f"{len(faulty)} of {len(items)} entries"
+            if channel is not None and channel.losses:
+                what += " and the show"
+            report.abort(f"--strict: {what} would lose something or fail; nothing was written")
             return report.exit_code
     try:
         if channel is not None and options.show is not None:
