@@ -19,6 +19,8 @@ from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
 from contentfeed.logic import articles as logic
 from contentfeed.models.api import ArticleIn
+from contentfeed_cli.local.gateway import Gateway
+from contentfeed_cli.local.template import Template
 from tests.bench import support as bench
 from tests.conftest import NOW, response_headers
 
@@ -173,3 +175,23 @@ def test_the_configured_base_wins(modules: dict[str, Any], monkeypatch: pytest.M
     # When hostile headers ask for every answer, Then every link names the configured base
     replies = answers(modules, HOSTILE["foreign Host and script scheme"])
     assert foreign_links(replies, "https://feeds.example.org") == []
+
+
+def test_the_local_gateway_never_sends_a_header_that_splits_the_answer(template: Template) -> None:
+    # Given a function whose answer carries a line break in a header (as a raw cursor once did)
+    def split(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {
+            "statusCode": 200,
+            "headers": {
+                "Link": '<https://a.example/feed.xml?cursor=x\r\nSet-Cookie: a=b>; rel="self"'
+            },
+            "body": "",
+        }
+
+    gateway = Gateway(template, handlers=dict.fromkeys(template.functions(), split))
+    # When the local server would pass it on
+    reply = gateway.handle("GET", "/feed.xml", [("Host", "127.0.0.1:3000")], b"")
+    # Then it answers as API Gateway does with a malformed proxy result: a 5xx, nothing split
+    assert reply.status >= 500
+    assert not any("\r" in value or "\n" in value for _, value in reply.headers)
+    assert all(name.lower() != "set-cookie" for name, _ in reply.headers)

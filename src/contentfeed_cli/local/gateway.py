@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import re
 import threading
 import traceback
 import uuid
@@ -25,6 +26,7 @@ from contentfeed.http import media
 from contentfeed_cli.local.template import FunctionSpec, RouteSpec, Template
 
 STAGE = "local"
+_BREAKS = re.compile(r"[\r\n\x00]")
 ACCOUNT = "000000000000"
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -141,7 +143,11 @@ class Gateway:
         except Exception:  # the function crashed: API Gateway answers its 5xx response
             traceback.print_exc()
             return self.gateway_response("DEFAULT_5XX", fallback=502)
-        return to_http(result, head=method.upper() == "HEAD")
+        response = to_http(result, head=method.upper() == "HEAD")
+        if any(_BREAKS.search(name + value) for name, value in response.headers):
+            # API Gateway refuses a proxy result whose header would split the answer (502).
+            return self.gateway_response("DEFAULT_5XX", fallback=502)
+        return response
 
     # -------------------------------------------------------------- authorizing
 
