@@ -250,6 +250,71 @@ def test_unknown_tag_or_author_is_404(feeds: ModuleType, articles: list[Article]
     assert get(feeds, "/authors/rae-whitlock/feed.xml")["statusCode"] == 200
 
 
+def observe(feeds: ModuleType, path: str) -> list[tuple[int, str | None, str | None]]:
+    """What anyone without a key can learn of a feed: status and validators of GET, HEAD and
+    ``If-None-Match: *``."""
+    replies = [
+        get(feeds, path),
+        get(feeds, path, method="HEAD"),
+        get(feeds, path, If_None_Match="*"),
+    ]
+    return [(r["statusCode"], r["h"].get("etag"), r["h"].get("last-modified")) for r in replies]
+
+
+def test_an_unpublished_article_changes_nothing_anyone_without_a_key_can_see(
+    feeds: ModuleType, store: Store, env: Settings, clock: Clock, articles: list[Article]
+) -> None:
+    # Given the feeds as readers see them, and a scheduled article with a new tag and author
+    paths = ("/feed.xml", "/tags/tech-workers/atom.xml", "/authors/rae-whitlock/feed.json")
+    before = {path: observe(feeds, path) for path in paths}
+    due = clock.now + timedelta(hours=2)
+    scheduled = publish(
+        store,
+        env,
+        clock,
+        title="Embargoed",
+        tags=["Tech Workers", "Merger"],
+        authors=[{"name": "Rae Whitlock"}, {"name": "Nova Quill"}],
+        published_at=due.isoformat(),
+    )
+    publish(store, env, clock, title="Draft", tags=["Layoffs"], status="draft")
+    # When readers ask before it is due (GET, HEAD, If-None-Match: *)
+    clock.now += timedelta(hours=1)
+    # Then its new tag and author do not exist, and no known feed changed in any way
+    for path in (
+        "/tags/merger/feed.xml",
+        "/authors/nova-quill/atom.xml",
+        "/tags/layoffs/feed.json",
+    ):
+        assert {status for status, _, _ in observe(feeds, path)} == {404}
+    assert {path: observe(feeds, path) for path in paths} == before
+    # When it is deleted before it was ever due, and its time passes
+    logic.delete_article(store, scheduled.id, preconditions=logic.Preconditions(), now=clock.now)
+    clock.now = due + timedelta(hours=1)
+    # Then still nothing: no scope, no validator, no tombstone
+    for path in ("/tags/merger/feed.xml", "/authors/nova-quill/atom.xml"):
+        assert {status for status, _, _ in observe(feeds, path)} == {404}
+    assert {path: observe(feeds, path) for path in paths} == before
+    atom = etree.fromstring(get(feeds, "/tags/tech-workers/atom.xml")["body"].encode())
+    assert not atom.findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")
+
+
+def test_a_scheduled_tag_appears_when_due_without_a_write(
+    feeds: ModuleType, store: Store, env: Settings, clock: Clock
+) -> None:
+    # Given an article scheduled with a tag no other article has
+    due = clock.now + timedelta(hours=2)
+    publish(store, env, clock, title="Later", tags=["Merger"], published_at=due.isoformat())
+    assert get(feeds, "/tags/merger/feed.xml")["statusCode"] == 404
+    # When its time comes (no write in between)
+    clock.now = due
+    reply = get(feeds, "/tags/merger/feed.xml")
+    # Then the tag's feed exists and lists it
+    assert reply["statusCode"] == 200
+    assert [e.title for e in feedparser.parse(reply["body"].encode()).entries] == ["Later"]
+    assert get(feeds, "/tags/merger/feed.xml", If_None_Match="*")["statusCode"] == 304
+
+
 def test_scope_titles_name_the_tag_and_author(feeds: ModuleType, articles: list[Article]) -> None:
     tag = feedparser.parse(get(feeds, "/tags/tech-workers/feed.xml")["body"].encode())
     assert tag.feed.title == "Example News — tag Tech Workers"

@@ -124,6 +124,61 @@ def test_drafts_and_pending_articles_ping_nothing_and_deletions_do(
     assert len(hub.pings) == 2 * len(hub.topics())  # published, then deleted: each feed twice
 
 
+def test_an_article_deleted_before_it_was_due_pings_nothing(
+    store: Store,
+    env: Settings,
+    hub: Hub,
+    push: ModuleType,
+    stream: StreamPoller,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a scheduled article with a tag and an author nothing else has, and a draft
+    scheduled = write(
+        store,
+        env,
+        published_at="2030-01-01T00:00:00+00:00",
+        tags=["Merger"],
+        authors=[{"name": "Nova Quill"}],
+    )
+    draft = write(store, env, status="draft", tags=["Layoffs"])
+    # When both are edited and then deleted before anyone could see them
+    for article_id in (scheduled, draft):
+        logic.patch_article(
+            store, env, article_id, {"summary": "s"}, preconditions=logic.Preconditions(), now=NOW
+        )
+        logic.delete_article(store, article_id, preconditions=logic.Preconditions(), now=NOW)
+    answers = deliver(push, stream, monkeypatch)
+    # Then the hub heard nothing: no feed URL names that tag or that author
+    assert answers and all(answer == {"batchItemFailures": []} for answer in answers)
+    assert hub.pings == []
+
+
+def test_rescheduling_a_visible_article_pings_only_the_feeds_it_left(
+    store: Store,
+    env: Settings,
+    hub: Hub,
+    push: ModuleType,
+    stream: StreamPoller,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a published article, seen by the hub already
+    article_id = write(store, env, tags=["Old"])
+    deliver(push, stream, monkeypatch)
+    hub.pings.clear()
+    # When it is moved to the future under a new tag
+    logic.patch_article(
+        store,
+        env,
+        article_id,
+        {"tags": ["Secret"], "published_at": "2030-01-01T00:00:00+00:00"},
+        preconditions=logic.Preconditions(),
+        now=NOW,
+    )
+    deliver(push, stream, monkeypatch)
+    # Then the feeds it left are pinged, and the tag it will appear under is not named
+    assert hub.topics() == formats("") | formats("/tags/old")
+
+
 def test_no_hub_configured_sends_nothing(
     store: Store,
     env: Settings,

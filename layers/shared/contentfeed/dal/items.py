@@ -267,6 +267,14 @@ class Marker:
         due = [moment for moment in self.scheduled.values() if moment <= now]
         return max(due) if due else None
 
+    def is_public(self, now: datetime) -> bool:
+        """Readers may know this feed exists: something in it was visible once, or is due now.
+
+        A marker that only records schedules (written for an article that is not due yet, or
+        left behind by one deleted before it was) says nothing anyone without a key may learn.
+        """
+        return self.version > 0 or self.latest_due(now) is not None
+
     def last_modified(self, now: datetime) -> datetime:
         due = self.latest_due(now)
         return self.updated_at if due is None or due < self.updated_at else due

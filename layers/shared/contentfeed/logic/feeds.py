@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from contentfeed import __version__
@@ -151,6 +151,20 @@ def archive_validators(
     return Validators(etag=etag, last_modified=newest or EPOCH)
 
 
+def public_marker(request: FeedRequest, marker: Marker | None, *, now: datetime) -> Marker | None:
+    """The feed's marker if readers may know of it; a tag or author feed without one is a 404.
+
+    An article that is not visible yet (scheduled, or deleted before it was due) leaves a
+    marker recording its schedule in each of its feeds: such a marker changes no status and no
+    validator, so nothing tells a reader without a key that a tag or an author is coming.
+    """
+    if marker is not None and not marker.is_public(now):
+        marker = None
+    if marker is None and request.kind in (Kind.TAG, Kind.AUTHOR):
+        raise NotFound(f"no {request.kind.value} '{request.slug}' has published articles")
+    return marker
+
+
 def check_not_modified(
     store: Store,
     request: FeedRequest,
@@ -167,8 +181,7 @@ def check_not_modified(
     marker = store.get_marker(request.scope)
     if marker is None and request.kind is Kind.SHOW:
         raise NotFound(f"no show '{request.slug}'")
-    if marker is None and request.kind is not Kind.SITE:
-        raise NotFound(f"no {request.kind.value} '{request.slug}' has published articles")
+    marker = public_marker(request, marker, now=now)
     validators = first_page_validators(request, marker, settings=settings, base=base, now=now)
     if is_not_modified(
         etag=validators.etag,
@@ -274,11 +287,9 @@ def serve_feed(
         return cached
     if request.after is None:
         page = store.list_scope(request.scope, now=now, limit=settings.feed_size, with_marker=True)
-        if page.marker is None and request.kind is not Kind.SITE:
-            raise NotFound(f"no {request.kind.value} '{request.slug}' has published articles")
-        validators = first_page_validators(
-            request, page.marker, settings=settings, base=base, now=now
-        )
+        marker = public_marker(request, page.marker, now=now)
+        page = replace(page, marker=marker)
+        validators = first_page_validators(request, marker, settings=settings, base=base, now=now)
     else:
         page = store.list_scope(
             request.scope, now=now, limit=settings.feed_size, after=request.after

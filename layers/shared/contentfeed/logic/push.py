@@ -2,8 +2,9 @@
 
 A change is one DynamoDB stream record of an article item (the feed entries and markers that
 the same transaction wrote are ignored: the article alone says what changed). Every feed the
-old or the new version appeared in is affected — the site, each tag and each author, both
-before and after an edit — in all three formats.
+old or the new version appeared in *at the time of the write* is affected — the site, each tag
+and each author, both before and after an edit — in all three formats. A version readers could
+not see (a draft, an article scheduled for later) affects nothing, and is never named to the hub.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from contentfeed.dal import keys as table_keys
 from contentfeed.dal.items import record_from_image
 from contentfeed.http.media import FORM
 from contentfeed.http.routes import Kind, feed_path, formats_of
-from contentfeed.models import Article, Status
+from contentfeed.models import Article
 
 PING_ATTEMPTS = 3
 PING_TIMEOUT_SECONDS = 5
@@ -32,10 +33,19 @@ class HubUnavailable(Exception):
     """The hub did not accept a ping after every retry; the record is reported as failed."""
 
 
-def _visible_scopes(image: Mapping[str, Any] | None) -> set[str]:
-    """The feeds a stored version of an article appears in (or will, once due)."""
+def _write_time(image: Mapping[str, Any] | None) -> datetime | None:
+    """When the version in ``image`` was written (an article's ``updated_at``, a tombstone's
+    ``deleted_at``): the moment at which to judge what readers could see."""
     record = record_from_image(image)
-    if not isinstance(record, Article) or record.status is not Status.PUBLISHED:
+    if record is None:
+        return None
+    return record.updated_at if isinstance(record, Article) else record.deleted_at
+
+
+def _visible_scopes(image: Mapping[str, Any] | None, at: datetime) -> set[str]:
+    """The feeds a stored version of an article showed in at ``at`` (none while unpublished)."""
+    record = record_from_image(image)
+    if not isinstance(record, Article) or not record.is_visible(at):
         return set()
     return set(table_keys.scopes_of(record))
 
@@ -50,26 +60,15 @@ def show_scopes(keys: Mapping[str, Any]) -> set[str]:
 def affected_scopes(
     old_image: Mapping[str, Any] | None, new_image: Mapping[str, Any] | None, *, now: datetime
 ) -> set[str]:
-    """The feed scopes whose content changed with this write.
+    """The feed scopes whose content readers could see change with this write.
 
-    An edit of an article that is still scheduled for later changes nothing a reader can see
-    yet; its feeds are pinged when the article is written again or a later change touches them.
+    Both versions are judged at the moment of the write (``now`` when the record does not say),
+    so a draft or an article still scheduled for later pings nothing, before or after the
+    write: creating, editing or deleting it changes no feed anyone can read, and naming its
+    tags and authors to the hub would announce what is not published yet.
     """
-    old_scopes = _visible_scopes(old_image)
-    new_scopes = _visible_scopes(new_image)
-    if _still_pending(old_image, now) and _still_pending(new_image, now):
-        return set()
-    return old_scopes | new_scopes
-
-
-def _still_pending(image: Mapping[str, Any] | None, now: datetime) -> bool:
-    if not image:
-        return True  # nothing before (a create) is not visible either
-    record = record_from_image(image)
-    # A tombstone (the article just left its feeds) is not pending.
-    return isinstance(record, Article) and (
-        record.status is not Status.PUBLISHED or record.published_at > now
-    )
+    at = _write_time(new_image) or now
+    return _visible_scopes(old_image, at) | _visible_scopes(new_image, at)
 
 
 def feed_urls(base: str, scopes: Iterable[str]) -> list[str]:
