@@ -175,9 +175,12 @@ def _respond(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> Respo
 def _request(kind: Kind, slug: str, fmt: Format, *, home: bool, now: datetime) -> FeedRequest:
     params = app.current_event.query_string_parameters or {}
     cursor = params.get("cursor") or None
+    name = slugify(unquote(slug)) if kind is not Kind.SITE else ""
+    if kind is not Kind.SITE and not name:
+        raise NotFound(f"no {kind.value} by that name has published articles")
     return FeedRequest(
         kind=kind,
-        slug=slugify(unquote(slug)) if kind is not Kind.SITE else "",
+        slug=name,
         format=fmt,
         html=home or prefers_html(header(app.current_event.raw_event, "Accept")),
         home=home,

@@ -16,6 +16,7 @@ from contentfeed.http.paging import encode_cursor
 from contentfeed.logic import articles as logic
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
+from contentfeed.text import MAX_SLUG_CHARS, SLUG
 from tests.conftest import NOW, CallCounter
 
 P = logic.Preconditions
@@ -303,3 +304,82 @@ def test_a_guid_may_be_any_line_and_modified_at_is_kept_until_a_write_says_other
 def test_a_guid_is_still_one_line_of_text(guid: str) -> None:
     with pytest.raises(ValueError, match="guid"):
         ArticleIn.model_validate({"title": "T", "guid": guid})
+
+
+def test_repeated_titles_under_client_ids_always_get_valid_distinct_slugs(
+    store: Store, env: Settings
+) -> None:
+    # Given client ids that share their first eight characters and end a slug badly
+    made = []
+    for n in range(1, 5):
+        data = ArticleIn.model_validate({"title": "Weekly digest"})
+        # When the same title is PUT under each (the old fallback slug was "weekly-digest-article-")
+        article, created = logic.replace_article(
+            store, env, f"article-{n}", data, preconditions=P(), now=NOW
+        )
+        assert created
+        made.append(article)
+    # Then every one was created with a valid slug of its own
+    slugs = [article.slug for article in made]
+    assert slugs[0] == "weekly-digest" and len(set(slugs)) == 4
+    assert all(SLUG.fullmatch(slug) and len(slug) <= MAX_SLUG_CHARS for slug in slugs)
+    # And each passes its own PATCH validation
+    for article in made:
+        patched = logic.patch_article(
+            store, env, article.id, {"summary": "s"}, preconditions=P(), now=NOW
+        )
+        assert patched.slug == article.slug and patched.url.endswith(f"/{article.slug}")
+
+
+def test_long_and_letterless_titles_get_valid_fallback_slugs(store: Store, env: Settings) -> None:
+    # Given titles whose slug fills the 80 characters, or has no letter or digit at all
+    long_title = "x" * 79 + " y"
+    for title, article_id in ((long_title, "A.1"), (long_title, "A.2"), ("!!!", "B~_.")):
+        data = ArticleIn.model_validate({"title": title})
+        # When they are PUT twice under ids that are no slugs
+        article, _ = logic.replace_article(store, env, article_id, data, preconditions=P(), now=NOW)
+        # Then the slug is valid, fits, and the stored article validates as input again
+        assert SLUG.fullmatch(article.slug) and len(article.slug) <= MAX_SLUG_CHARS
+        ArticleIn.model_validate(logic.as_input(article))
+
+
+class LosesTheCreateRace(Store):
+    """A store whose first read of an article misses another request's create of the same id,
+    made between that read and this request's transaction (the race, made deterministic)."""
+
+    def __init__(self, store: Store, winner: Any) -> None:
+        super().__init__(store.table_name, client=store.client)
+        self.winner = winner
+
+    def get_record(self, article_id: str, *, consistent: bool = False) -> Any:
+        record = super().get_record(article_id, consistent=consistent)
+        if self.winner is not None:
+            winner, self.winner = self.winner, None
+            winner(article_id)
+        return record
+
+
+@pytest.mark.parametrize("create_only", [False, True])
+def test_the_loser_of_two_creating_puts_replaces_or_gets_412_never_409(
+    store: Store, env: Settings, create_only: bool
+) -> None:
+    # Given a PUT that read "no such article" just before another PUT created it
+    def winner(article_id: str) -> None:
+        data = ArticleIn.model_validate({"title": "First", "tags": ["a"]})
+        logic.replace_article(store, env, article_id, data, preconditions=P(), now=NOW)
+
+    racing = LosesTheCreateRace(store, winner)
+    data = ArticleIn.model_validate({"title": "Second", "tags": ["b"]})
+    headers = P.from_headers(None, "*" if create_only else None)
+    if create_only:
+        # When it asked to create only (If-None-Match: *), Then it gets 412
+        with pytest.raises(PreconditionFailed):
+            logic.replace_article(racing, env, "cms-7", data, preconditions=headers, now=NOW)
+        assert logic.get_article(store, "cms-7", now=NOW, privileged=True).title == "First"
+        return
+    # When it did not, Then it retries as a replace of what the winner wrote
+    saved, created = logic.replace_article(
+        racing, env, "cms-7", data, preconditions=headers, now=NOW
+    )
+    assert not created and saved.version == 2 and saved.title == "Second"
+    assert listed(store, tag="b") == ["cms-7"] and listed(store, tag="a") == []

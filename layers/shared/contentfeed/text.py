@@ -14,10 +14,21 @@ UTC_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _FIXED_UTC_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", re.ASCII)
 
 
+MAX_SLUG_CHARS = 80
+SLUG = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+"""What every slug is: lowercase letters and digits (of any script) in words joined by single
+hyphens, never one at either end. For ASCII text that is ``^[a-z0-9]+(-[a-z0-9]+)*$``."""
+
+
 def slugify(text: str) -> str:
-    """A lowercase, hyphenated, URL-safe slug. Letters of every script are kept."""
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("_", "-")
-    return _NON_WORD.sub("-", folded).strip("-")[:80].strip("-")
+    """A lowercase, hyphenated, URL-safe slug, or '' when ``text`` has no letter or digit.
+
+    Letters of every script are kept. The result always fullmatches :data:`SLUG` (or is
+    empty), and slugifying it again changes nothing.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", folded).replace("_", "-")  # casefold can denormalise
+    return _NON_WORD.sub("-", folded).strip("-")[:MAX_SLUG_CHARS].strip("-")
 
 
 def strip_xml_illegal(text: str) -> str:

@@ -76,6 +76,10 @@ class IdempotencyKeyTaken(Exception):
     """The claim's key was already taken by an earlier request (nothing was written)."""
 
 
+class SlugTaken(Conflict):
+    """The article's slug is claimed by another article (nothing was written)."""
+
+
 _UNAVAILABLE_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -437,16 +441,19 @@ class Store:
         actions: list[TransactWriteItemTypeDef] = [
             self._put_article(mapping.article_item(new), previous),
         ]
+        failures: dict[int, Exception] = {}
         if old is not None and old.slug != new.slug:
             actions.append(self._release_slug(old.slug, old.id))
         if old is None or old.slug != new.slug:
+            failures[len(actions)] = SlugTaken(
+                f"the slug '{new.slug}' is already used by another article"
+            )
             actions.append(self._claim_slug(new.slug, new.id))
         actions.extend(self._index_actions(old, new, now=now, deleted_at=None))
-        claim_index = None
-        if claim is not None:
-            claim_index = len(actions)
+        if claim is not None:  # a replayed request is told so before anything else
+            failures = {len(actions): IdempotencyKeyTaken(new.id), **failures}
             actions.append(self._put_claim(claim, new.id, now=now))
-        self._transact(actions, subject=new.id, creating=previous is None, claim_index=claim_index)
+        self._transact(actions, subject=new.id, creating=previous is None, failures=failures)
 
     def _put_claim(
         self, claim: IdempotencyClaim, article_id: str, *, now: datetime
@@ -662,11 +669,17 @@ class Store:
         *,
         subject: str,
         creating: bool,
-        claim_index: int | None = None,
+        failures: Mapping[int, Exception] | None = None,
         noun: str = "article",
     ) -> None:
         """Run one transaction; retry it when it only collided with another one on a marker.
 
+        The first action writes the article: its condition failing means another writer got
+        there first, which is a :class:`PreconditionFailed` whether this write updates (the
+        version moved) or creates (another request created the same id meanwhile): the caller
+        reads again and either retries as a replace or answers 412. ``failures`` names the
+        error to raise when the condition of the action at that index failed (a claim taken);
+        when several failed, the first one ``failures`` lists wins.
         Retrying is safe because every article write is conditional on the version it read.
         """
         for attempt in range(TRANSACTION_ATTEMPTS):
@@ -675,20 +688,23 @@ class Store:
                 return
             except ClientError as exc:
                 codes = _cancellation_codes(exc)
-                if claim_index is not None and codes[claim_index:][:1] == [
-                    "ConditionalCheckFailed"
-                ]:
-                    raise IdempotencyKeyTaken(subject) from exc
-                if codes and codes[0] == "ConditionalCheckFailed":
+                failed = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+                if failed and failed[0] == 0:
                     if creating:
-                        what = f"an article with id {subject}" if noun == "article" else subject
-                        raise Conflict(f"{what} already exists") from exc
+                        if noun != "article":
+                            raise Conflict(f"{subject} already exists") from exc
+                        raise PreconditionFailed(
+                            f"article {subject} was created by another request meanwhile"
+                        ) from exc
                     what = f"article {subject}" if noun == "article" else subject
                     raise PreconditionFailed(
                         f"{what} was changed by another request; read it again and retry"
                     ) from exc
-                if "ConditionalCheckFailed" in codes:
-                    raise Conflict("that slug is already used by another article") from exc
+                for index, error in (failures or {}).items():  # the first that applies wins
+                    if index in failed:
+                        raise error from exc
+                if failed:
+                    raise Conflict("another article holds a value this one claims") from exc
                 if "TransactionConflict" in codes and attempt + 1 < TRANSACTION_ATTEMPTS:
                     time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 (jitter)
                     continue

@@ -20,7 +20,7 @@ from contentfeed.config import Settings
 from contentfeed.dal import ScopePage, Store
 from contentfeed.dal import keys as table_keys
 from contentfeed.dal.items import IdempotencyClaim
-from contentfeed.dal.store import IdempotencyKeyTaken
+from contentfeed.dal.store import IdempotencyKeyTaken, SlugTaken
 from contentfeed.errors import (
     BadRequest,
     Conflict,
@@ -45,7 +45,7 @@ from contentfeed.models import (
     Transcript,
 )
 from contentfeed.models.api import ArticleIn, PodcastIn
-from contentfeed.text import slugify
+from contentfeed.text import MAX_SLUG_CHARS, slugify
 
 WRITE_ATTEMPTS = 3
 """Writes without If-Match re-read and re-apply this often when another writer got in first."""
@@ -112,7 +112,7 @@ def build_article(
     old = previous if isinstance(previous, Article) else None
     # Without a slug, an existing article keeps its own (its URL stays put); a new one takes
     # the title's.
-    slug = data.slug or (old.slug if old else "") or slugify(data.title) or article_id[:8].lower()
+    slug = data.slug or (old.slug if old else "") or slugify(data.title) or id_token(article_id)
     created_at = old.created_at if old else now
     published_at = (data.published_at or (old.published_at if old else now)).astimezone(UTC)
     return Article(
@@ -350,6 +350,29 @@ def create_article(
         return _replay(store, claim)
 
 
+def id_token(article_id: str, length: int = 8) -> str:
+    """Lowercase hex derived from an id: a slug part that is valid whatever the id holds
+    (client ids may carry ``.``, ``_``, ``~``, capitals or a trailing ``-``)."""
+    return hashlib.sha256(article_id.encode()).hexdigest()[:length]
+
+
+SLUG_SUFFIX_LENGTHS = (8, 16, 32)
+"""A derived slug that is taken gets the id's token of these lengths, in turn."""
+
+
+def unique_slug_candidates(slug: str, article_id: str) -> list[str]:
+    """Distinct slugs to try after ``slug`` was taken: ``slug-{token}``, each at most
+    ``MAX_SLUG_CHARS`` long and valid (never ending in ``-``)."""
+    candidates = []
+    for length in SLUG_SUFFIX_LENGTHS:
+        token = id_token(article_id, length)
+        stem = slug[: MAX_SLUG_CHARS - len(token) - 1].rstrip("-")
+        candidate = f"{stem}-{token}" if stem else token
+        if candidate != slug and candidate not in candidates:
+            candidates.append(candidate)
+    return candidates
+
+
 def _save(
     store: Store,
     settings: Settings,
@@ -362,20 +385,23 @@ def _save(
 ) -> Article:
     """Save; when a slug derived from the title is taken, make it unique with the id and save again.
 
-    Only a slug the client chose is worth a 409: two articles may well share a title.
+    Only a slug the client chose (or the one an article already has) is worth a 409: two
+    articles may well share a title. The suffixes come from the id, so saving the same id again
+    derives the same slug.
     """
     check_show(store, article, previous)
-    suffix = article.id[:8].lower()
-    try:
-        store.save(article, previous, now=now, claim=claim)
-    except Conflict:
-        if data.slug is not None or article.slug.endswith(suffix):
-            raise
-        article = replace(article, slug=f"{article.slug}-{suffix}")
-        if data.url is None:
-            article = replace(article, url=default_url(settings, article.slug))
-        store.save(article, previous, now=now, claim=claim)
-    return article
+    derived = data.slug is None and not (isinstance(previous, Article) and previous.slug)
+    candidates = unique_slug_candidates(article.slug, article.id) if derived else []
+    while True:
+        try:
+            store.save(article, previous, now=now, claim=claim)
+            return article
+        except SlugTaken:
+            if not candidates:
+                raise
+            article = replace(article, slug=candidates.pop(0))
+            if data.url is None:
+                article = replace(article, url=default_url(settings, article.slug))
 
 
 def check_show(store: Store, article: Article, previous: Article | Tombstone | None) -> None:

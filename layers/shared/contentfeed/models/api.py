@@ -8,6 +8,7 @@ keep one article (stored once, plus one index copy per feed it appears in) far b
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -24,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from contentfeed.text import slugify
+from contentfeed.text import MAX_SLUG_CHARS, slugify
 
 MAX_CONTENT_CHARS = 100_000
 MAX_TAGS = 10
@@ -74,6 +75,41 @@ def _matching(pattern: str, message: str) -> AfterValidator:
         return value
 
     return AfterValidator(check)
+
+
+def _sluggable(value: str) -> str:
+    """A tag or an author name names a feed by its slug: it must have one."""
+    if not slugify(value):
+        raise ValueError(
+            "has no letter or digit that can name its feed (it would slugify to nothing)"
+        )
+    return value
+
+
+def _identity(name: str) -> str:
+    """Two spellings of one name: the same up to case, compatibility forms and spacing."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _one_per_slug(names: list[str], what: str) -> list[int]:
+    """Indexes of the names to keep: the first of each spelling of one name.
+
+    Names that are not the same name but share a slug (``C++`` and ``C#`` are both ``c``)
+    would share one feed: that is refused, naming both, rather than merged or dropped.
+    """
+    keep: list[int] = []
+    first: dict[str, int] = {}
+    for index, name in enumerate(names):
+        slug = slugify(name)
+        if slug not in first:
+            first[slug] = index
+            keep.append(index)
+        elif _identity(names[first[slug]]) != _identity(name):
+            raise ValueError(
+                f"{what} {first[slug]} ({names[first[slug]]!r}) and {what} {index} ({name!r}) "
+                f"both have the slug '{slug}'; name them apart"
+            )
+    return keep
 
 
 def _schema(pattern: str) -> Any:
@@ -159,7 +195,7 @@ class _Input(BaseModel):
 
 
 class PersonIn(_Input):
-    name: Annotated[Name, Field(min_length=1, max_length=120)]
+    name: Annotated[Name, Field(min_length=1, max_length=120), AfterValidator(_sluggable)]
     email: (
         Annotated[
             StrictStr,
@@ -220,7 +256,7 @@ class PodcastIn(_Input):
     chapters_url: Url | None = Field(None, description="A Podcast Index JSON chapters file")
 
 
-Tag = Annotated[Name, Field(min_length=1, max_length=40)]
+Tag = Annotated[Name, Field(min_length=1, max_length=40), AfterValidator(_sluggable)]
 Guid = Annotated[
     StrictStr,
     Field(
@@ -237,7 +273,11 @@ Guid = Annotated[
 ]
 Slug = Annotated[
     StrictStr,
-    Field(min_length=1, max_length=80, description="Words joined by hyphens; stored lower-cased"),
+    Field(
+        min_length=1,
+        max_length=MAX_SLUG_CHARS,
+        description="Words joined by hyphens; stored lower-cased",
+    ),
     _schema(SLUG_PATTERN),
     _matching(SLUG_PATTERN, "must be words joined by hyphens, e.g. 'my-first-post'"),
     AfterValidator(slugify),
@@ -275,19 +315,24 @@ class ArticleIn(_Input):
     @field_validator("tags")
     @classmethod
     def _distinct_tags(cls, value: list[str]) -> list[str]:
-        """Tags that are the same as slugs ("News", "news") are one tag: the first spelling stays."""
-        first: dict[str, str] = {}
-        for tag in value:
-            first.setdefault(slugify(tag), tag)
-        return list(first.values())
+        """One tag spelled twice ("News", "news") is one tag: the first spelling stays. Two
+        tags with one slug ("C++", "C#") are a 422."""
+        return [value[index] for index in _one_per_slug(value, "tag")]
 
     @field_validator("authors")
     @classmethod
     def _distinct_authors(cls, value: list[PersonIn]) -> list[PersonIn]:
-        first: dict[str, PersonIn] = {}
-        for author in value:
-            first.setdefault(slugify(author.name), author)
-        return list(first.values())
+        """One author listed twice is one author; two authors with one slug are a 422 (so is
+        one name listed twice with different details: nothing is dropped)."""
+        keep = _one_per_slug([author.name for author in value], "author")
+        for index, author in enumerate(value):
+            kept = next(value[k] for k in keep if slugify(value[k].name) == slugify(author.name))
+            if (author.email, author.url) != (kept.email, kept.url):
+                raise ValueError(
+                    f"author {index} ({author.name!r}) is listed again with other details; "
+                    "list each author once"
+                )
+        return [value[index] for index in keep]
 
 
 class ImagePatch(_Input):
