@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
@@ -407,6 +408,42 @@ def test_pending_scheduled_articles_cost_a_second_query_only_beyond_the_look_ahe
     # look-ahead entry, plus at most the extra look-ahead entries
     scanned = sum(scanned for _, scanned in query_reads.pages)
     assert 20 + 1 + pending + 1 <= scanned <= 20 + 1 + pending + 1 + PENDING_LOOKAHEAD
+
+
+@pytest.mark.parametrize("pending", [PENDING_LOOKAHEAD + 1, 25, 100])
+def test_a_first_page_costs_at_most_two_queries_however_many_are_pending(
+    feeds: ModuleType,
+    store: Store,
+    env: Settings,
+    articles: list[Article],
+    calls: CallCounter,
+    query_reads: QueryReads,
+    pending: int,
+) -> None:
+    # Given a full page of due articles and `pending` scheduled above them in the same feed
+    # (written by the bulk loader: a hundred transactions on moto would take minutes)
+    scheduled = [
+        replace(
+            articles[n % len(articles)],
+            id=f"pending-{n}",
+            slug=f"pending-{n}",
+            title=f"Tomorrow {n}",
+            published_at=NOW + timedelta(hours=n + 1),
+        )
+        for n in range(pending)
+    ]
+    bench.bulk_load(store.client, scheduled, markers_of=[*articles, *scheduled], table=TABLE)
+    calls.reset()
+    # When a reader asks for the feed's first page
+    reply = feed(feeds, "/feed.json")
+    # Then it is the full page of due articles, none of the pending ones, for two Queries
+    assert reply["statusCode"] == 200
+    titles = [item["title"] for item in json.loads(reply["body"])["items"]]
+    assert len(titles) == 20 and not any(title.startswith("Tomorrow") for title in titles)
+    assert calls.calls == {"Query": 2}
+    # And the second Query did not read through the pending entries
+    scanned = sum(scanned for _, scanned in query_reads.pages)
+    assert scanned <= (20 + 1 + 1 + PENDING_LOOKAHEAD) + (20 + 1)
 
 
 # -------------------------------------------------------------------------- authorizer

@@ -209,14 +209,16 @@ class Store:
         scheduled entries read on the way are skipped. That first ``Query`` reads
         ``PENDING_LOOKAHEAD`` entries more than the page and its look-ahead entry, so that a
         second ``Query`` fetches the rest of the page only when more entries than that are
-        pending.
+        pending; that second one starts below every scheduled entry (its range ends at ``now``),
+        so the first page costs at most two Queries however many articles are scheduled.
         """
         pk = keys.feed_pk(scope)
+        due_upper = keys.entries_upper_bound(now)
         if after is None:
-            upper = keys.MARKER_SK if with_marker else keys.entries_upper_bound(now)
+            upper = keys.MARKER_SK if with_marker else due_upper
             start_key = None
         else:
-            upper = keys.entries_upper_bound(now)
+            upper = due_upper
             start_key = {"pk": pk, "sk": keys.stored_entry_sk(*after)}
             with_marker = False
         wanted = limit + 1  # one look-ahead entry tells whether a next page exists
@@ -255,6 +257,10 @@ class Store:
                 break
             start_key = _from_dynamo(last_key)
             budget = wanted - len(found)
+            if start_key["sk"] > due_upper:
+                # Still among scheduled entries: however many are pending, the next Query
+                # starts at the newest due entry instead of reading through them.
+                upper, start_key = due_upper, None
         if not more and last_key is not None and found:
             more = True  # DynamoDB stopped at its 1 MB page size: continue from here
         page = found[:limit]
