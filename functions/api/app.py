@@ -31,10 +31,9 @@ from contentfeed.dal.keys import entry_position
 from contentfeed.errors import (
     ContentFeedError,
     FieldIssue,
-    MethodNotAllowed,
-    NotFound,
     StorageMisconfigured,
     StorageUnavailable,
+    Unauthorized,
     UnsupportedMediaType,
 )
 from contentfeed.http.cors import CORS
@@ -42,6 +41,7 @@ from contentfeed.http.media import HTML, JSON, PROBLEM_JSON
 from contentfeed.http.paging import encode_cursor, fill_budget
 from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
+from contentfeed.http.routes import not_allowed
 from contentfeed.limits import LIST_BYTE_BUDGET
 from contentfeed.logic import articles as logic
 from contentfeed.logic import shows as show_logic
@@ -89,7 +89,7 @@ READ_ERRORS: dict[int, OpenAPIResponse] = {
 WRITE_ERRORS: dict[int, OpenAPIResponse] = {
     **READ_ERRORS,
     401: _problem_response("Missing, wrong or revoked write key"),
-    409: _problem_response("Conflict (slug taken, id exists)"),
+    409: _problem_response("Conflict: the slug is taken by another article"),
     412: _problem_response("If-Match does not match the current version"),
     413: _problem_response("Body too large"),
     415: _problem_response("Body is not JSON"),
@@ -572,32 +572,37 @@ def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Respons
     return from_error(UnsupportedMediaType(f"send the body as {JSON}"))
 
 
-ARTICLE_METHODS = {"/articles": "GET, POST", "/articles/{id}": "GET, PUT, PATCH, DELETE"}
-SHOW_METHODS = {"/shows": "GET", "/shows/{slug}": "GET, PUT, DELETE"}
-
-
 @app.not_found
 def handle_not_found(_: Exception) -> Response[str]:
     """Unknown paths are 404; a known path with another method is 405 with ``Allow``."""
-    method, path = app.current_event.http_method, app.current_event.path
-    parts = path.strip("/").split("/")
-    if parts[0] == "articles" and len(parts) <= 2:
-        allow = ARTICLE_METHODS["/articles" if len(parts) == 1 else "/articles/{id}"]
-        return from_error(
-            MethodNotAllowed(f"{method} is not allowed here; use {allow}", allow=allow)
-        )
-    if parts[0] == "shows" and len(parts) <= 2:
-        allow = SHOW_METHODS["/shows" if len(parts) == 1 else "/shows/{slug}"]
-        return from_error(
-            MethodNotAllowed(f"{method} is not allowed here; use {allow}", allow=allow)
-        )
-    return from_error(NotFound(f"no route {method} {path}"))
+    return from_error(not_allowed(app.current_event.http_method, app.current_event.path))
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def require_writer(event: dict[str, Any]) -> None:
+    """Only a request the write authorizer let in may reach code that writes.
+
+    API Gateway puts the authorizer's ``principalId`` into the request context of every write
+    route; a request without one reached this function some other way (a route without the
+    authorizer, a direct invocation), whatever the case it spells its method in.
+    """
+    method = str(event.get("httpMethod") or "").upper()
+    if method in READ_METHODS:
+        return
+    context = event.get("requestContext")
+    authorizer = context.get("authorizer") if isinstance(context, dict) else None
+    principal = authorizer.get("principalId") if isinstance(authorizer, dict) else None
+    if not isinstance(principal, str) or not principal:
+        raise Unauthorized("this request did not pass the write authorizer")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
+        require_writer(event)
         check_body(event)
     except ContentFeedError as error:
         return _raw(from_error(error))

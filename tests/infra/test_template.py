@@ -53,6 +53,43 @@ def test_every_write_route_carries_the_authorizer(template: Template) -> None:
         assert spec.identity_headers == ("Authorization",)
 
 
+WRITE_ACTIONS = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+}
+
+
+def test_no_route_without_the_authorizer_reaches_a_function_that_can_write(
+    template: Template,
+) -> None:
+    functions = template.resources_of_type("AWS::Serverless::Function")
+    writers = {
+        name
+        for name, function in functions.items()
+        if WRITE_ACTIONS & {a for s in _statements(function) for a in _as_list(s["Action"])}
+    }
+    assert writers == {"ApiFunction"}
+    routes = template.routes()
+    # A route without the authorizer reaches the function that can write only with a read
+    # method (API Gateway passes nothing else on it; the function checks the principal too) …
+    for route in routes:
+        if route.authorizer is None and route.function in writers:
+            assert route.method in {"GET", "HEAD"}, f"{route.method} {route.path} can write"
+    # … and the other methods on the article and show paths answer 405 from a function of
+    # their own
+    other = {
+        (r.path, r.function) for r in routes if r.method == "ANY" and r.function != "FeedsFunction"
+    }
+    assert other == {
+        (path, "NotAllowedFunction")
+        for path in ("/articles", "/articles/{id}", "/shows", "/shows/{slug}")
+    }
+    assert _statements(functions["NotAllowedFunction"]) == []
+
+
 def test_template_routes_are_served_and_served_routes_are_in_the_template(
     template: Template, api: ModuleType
 ) -> None:

@@ -65,6 +65,8 @@ def invoke(
         path_parameters={},
         source_ip="127.0.0.1",
     )
+    if method not in ("GET", "HEAD"):  # as API Gateway passes it after the write authorizer
+        event["requestContext"]["authorizer"] = {"principalId": "test-key"}
     result: dict[str, Any] = module.lambda_handler(event, LambdaContext(function_name="f"))
     return result
 

@@ -35,6 +35,8 @@ def event(
         source_ip="198.51.100.7",
     )
     built["methodArn"] = "arn:aws:execute-api:us-east-1:123456789012:abc/v1/POST/articles"
+    if authorization and method not in ("GET", "HEAD"):  # the write authorizer let it in
+        built["requestContext"]["authorizer"] = {"principalId": "test-key"}
     return built
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import quote
 
+from contentfeed.errors import ContentFeedError, MethodNotAllowed, NotFound
+
 
 class Format(StrEnum):
     RSS = "rss"
@@ -112,3 +114,24 @@ def is_feed_path(path: str) -> bool:
         and parts[2] in {FILE_NAMES[fmt] for fmt in formats_of(kind)}
         for kind, place in FOLDERS.items()
     )
+
+
+ARTICLE_METHODS = {"/articles": "GET, POST", "/articles/{id}": "GET, PUT, PATCH, DELETE"}
+SHOW_METHODS = {"/shows": "GET", "/shows/{slug}": "GET, PUT, DELETE"}
+"""The methods each article and show path answers: the 405s name them in ``Allow``."""
+
+
+def not_allowed(method: str, path: str) -> ContentFeedError:
+    """405 with ``Allow`` on an article or show path, 404 on any other path.
+
+    Both the API function (for a direct invocation with another method) and the function that
+    answers the other methods on those paths (``functions/not_allowed``) use it.
+    """
+    parts = path.strip("/").split("/")
+    if parts[0] == "articles" and len(parts) <= 2:
+        allow = ARTICLE_METHODS["/articles" if len(parts) == 1 else "/articles/{id}"]
+        return MethodNotAllowed(f"{method} is not allowed here; use {allow}", allow=allow)
+    if parts[0] == "shows" and len(parts) <= 2:
+        allow = SHOW_METHODS["/shows" if len(parts) == 1 else "/shows/{slug}"]
+        return MethodNotAllowed(f"{method} is not allowed here; use {allow}", allow=allow)
+    return NotFound(f"no route {method} {path}")

@@ -1,0 +1,34 @@
+"""The other methods on the article and show paths: 405 problem+json with ``Allow``, only.
+
+API Gateway sends here every method the template does not route on ``/articles``,
+``/articles/{id}``, ``/shows`` and ``/shows/{slug}``; those requests carry no key and pass no
+authorizer. This function has no
+access to the table and imports no code that writes, so whatever reaches it can store nothing
+(the write routes, behind the authorizer, go to the API function).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from contentfeed.http.cors import CORS
+from contentfeed.http.problem import from_error
+from contentfeed.http.routes import not_allowed
+
+logger = Logger()
+app = APIGatewayRestResolver(cors=CORS)
+
+
+@app.not_found
+def handle_not_found(_: Exception) -> Response[str]:
+    return from_error(not_allowed(app.current_event.http_method, app.current_event.path))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
