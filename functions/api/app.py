@@ -89,7 +89,7 @@ READ_ERRORS: dict[int, OpenAPIResponse] = {
 WRITE_ERRORS: dict[int, OpenAPIResponse] = {
     **READ_ERRORS,
     401: _problem_response("Missing, wrong or revoked write key"),
-    409: _problem_response("Conflict: the slug is taken by another article"),
+    409: _problem_response("Conflict: the slug or the guid is taken by another article"),
     412: _problem_response("If-Match does not match the current version"),
     413: _problem_response("Body too large"),
     415: _problem_response("Body is not JSON"),

@@ -383,3 +383,42 @@ def test_the_loser_of_two_creating_puts_replaces_or_gets_412_never_409(
     )
     assert not created and saved.version == 2 and saved.title == "Second"
     assert listed(store, tag="b") == ["cms-7"] and listed(store, tag="a") == []
+
+
+def test_a_guid_is_the_feed_id_of_one_article_only(store: Store, env: Settings, ddb: Any) -> None:
+    # Given an article that carries the id readers know it by
+    guid = "https://old.example.org/?p=7"
+    first = new(store, env, title="Original", guid=guid)
+    before = all_items(ddb)
+    # When another article, created or edited, claims the same guid
+    with pytest.raises(Conflict) as caught:
+        new(store, env, title="Impostor", guid=guid)
+    assert "guid" in str(caught.value.detail)
+    assert len(all_items(ddb)) == len(before)  # nothing of the impostor was written
+    other = new(store, env, title="Other")
+    with pytest.raises(Conflict):
+        logic.patch_article(store, env, other.id, {"guid": guid}, preconditions=P(), now=NOW)
+    data = ArticleIn.model_validate({"title": "Synced", "guid": guid})
+    with pytest.raises(Conflict):
+        logic.replace_article(store, env, "cms-9", data, preconditions=P(), now=NOW)
+    # Then nothing of theirs was written, and the original keeps its id in the feeds
+    assert logic.get_article(store, other.id, now=NOW, privileged=True).guid is None
+    with pytest.raises(NotFound):
+        logic.get_article(store, "cms-9", now=NOW, privileged=True)
+    # And the original can be written again under its own guid
+    logic.patch_article(store, env, first.id, {"summary": "s"}, preconditions=P(), now=NOW)
+    # And once it is deleted, its guid is free for the article that now stands for it
+    logic.delete_article(store, first.id, preconditions=P(), now=NOW)
+    assert new(store, env, title="Successor", guid=guid).guid == guid
+
+
+def test_deleting_an_article_can_only_tombstone_its_own_guid(store: Store, env: Settings) -> None:
+    # Given a live article with a guid, and an attempt to take that guid and delete it
+    guid = "urn:uuid:0c1d2e3f-0000-4000-8000-000000000001"
+    live = new(store, env, title="Live", guid=guid, tags=["t"])
+    with pytest.raises(Conflict):
+        new(store, env, title="Hijack", guid=guid, tags=["t"])
+    # Then no tombstone names the live article's id in any feed
+    marker = store.get_marker(table_keys.SITE)
+    assert marker is not None and guid not in marker.deleted_guids.values()
+    assert listed(store, tag="t") == [live.id]

@@ -368,3 +368,27 @@ def test_an_api_whose_storage_is_misconfigured_stops_the_run_once(tmp_path: Path
     assert code == 1
     assert len(requests) == 1
     assert output(run).count("cannot use its storage") == 1
+
+
+def test_an_imported_guid_of_an_unsafe_scheme_is_not_kept(
+    tmp_path: Path, sink: TableSink, ddb: Any
+) -> None:
+    # Given a feed whose items claim ids that would run or carry content in a reader
+    feed = tmp_path / "hostile.rss"
+    items = "".join(
+        f"<item><title>Item {n}</title><link>https://old.example.org/{n}</link>"
+        f'<guid isPermaLink="false">{guid}</guid></item>'
+        for n, guid in enumerate(("javascript:alert(1)", "DATA:text/html,x", "urn:uuid:0c1d"))
+    )
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Old</title>'
+        f"<link>https://old.example.org/</link><description>d</description>{items}"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    # When it is imported
+    run = report()
+    assert run_import(str(feed), sink, run) == 1
+    # Then those entries are refused and reported, and only the safe one is stored
+    assert [article.get("guid") for article in stored(ddb).values()] == ["urn:uuid:0c1d"]
+    assert "guid" in output(run) and "Item 0" in output(run) and "Item 1" in output(run)

@@ -145,3 +145,38 @@ def test_the_server_and_the_published_patterns_agree_on_whitespace(space: str) -
             ArticleIn.model_validate({"title": "T", "authors": [{"name": "R", "email": email}]})
     # And the published patterns spell whitespace out instead of the engine-dependent \s
     assert "\\s" not in json.dumps(ArticleIn.model_json_schema())
+
+
+@pytest.mark.parametrize(
+    ("guid", "accepted"),
+    [
+        ("urn:uuid:3f1e0a52-7c1b-4c8e-9a4e-2b6d5f0c9e11", True),
+        ("tag:news.example.org,2026:1", True),
+        ("https://news.example.org/?p=1", True),
+        ("HTTP://NEWS.EXAMPLE.ORG/1", True),
+        ("info:doi/10.1000/1", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("vbscript:msgbox(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("file:///etc/passwd", False),
+        ("  javascript:alert(1)", False),
+        ("\u3000JAVASCRIPT:alert(1)", False),
+        ("x-custom:1", False),
+        ("1042", True),
+        ("6a1f2c3d9e8b7a6f5e4d3c2b", True),
+        ("123 at https://news.example.org", True),
+        ("/2026/03/relative-path", True),
+    ],
+)
+def test_guids_are_limited_to_safe_schemes(guid: str, accepted: bool) -> None:
+    # Given a guid with a URI scheme, or a plain string without one
+    document = {"title": "t", "guid": guid}
+    if accepted:
+        # Then a safe scheme or no scheme at all is kept
+        assert ArticleIn.model_validate(document).guid == guid
+        return
+    # Then any other scheme is a 422 naming the field
+    with pytest.raises(ValidationError) as caught:
+        ArticleIn.model_validate(document)
+    assert "guid" in fields_of(caught.value)

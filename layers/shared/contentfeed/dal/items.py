@@ -35,6 +35,7 @@ ARTICLE_TYPE = "article"
 TOMBSTONE_TYPE = "tombstone"
 ENTRY_TYPE = "entry"
 SLUG_TYPE = "slug"
+GUID_TYPE = "guid"
 KEY_TYPE = "key"
 IDEMPOTENCY_TYPE = "idempotency"
 
@@ -236,6 +237,15 @@ def slug_key(slug: str) -> Item:
 def slug_item(slug: str, article_id: str) -> Item:
     """The claim that makes a slug unique: it names the article that holds it."""
     return {**slug_key(slug), "type": SLUG_TYPE, "article_id": article_id}
+
+
+def guid_key(guid: str) -> Item:
+    return {"pk": keys.guid_pk(guid), "sk": keys.GUID_SK}
+
+
+def guid_item(guid: str, article_id: str) -> Item:
+    """The claim that makes a feed id unique: the guid itself and the article that holds it."""
+    return {**guid_key(guid), "type": GUID_TYPE, "guid": guid, "article_id": article_id}
 
 
 # ------------------------------------------------------------ feed markers

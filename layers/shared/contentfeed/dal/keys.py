@@ -5,6 +5,7 @@ item                   pk                                sk
 =====================  ================================  ==========================================
 article / tombstone    ``ARTICLE#{id}``                  ``A``
 slug claim             ``SLUG#{slug}``                   ``S``
+guid claim             ``GUID#{sha256 of the guid}``     ``G``
 feed entry (copy)      ``FEED#{scope}``                  ``P#{published_at UTC}#{id}``
 feed marker            ``FEED#{scope}``                  ``P~`` (sorts above every entry)
 write key              ``KEYS``                          ``{sha256 of the key}``
@@ -25,6 +26,7 @@ functions. ``template.yaml`` must repeat two of them (the push function's stream
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -35,10 +37,12 @@ if TYPE_CHECKING:
 
 ARTICLE_PREFIX = "ARTICLE#"
 SLUG_PREFIX = "SLUG#"
+GUID_PREFIX = "GUID#"
 FEED_PREFIX = "FEED#"
 IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
 ARTICLE_SK = "A"
 SLUG_SK = "S"
+GUID_SK = "G"
 MARKER_SK = "P~"
 ENTRY_PREFIX = "P#"
 KEYS_PK = "KEYS"
@@ -69,6 +73,11 @@ def is_show_pk(pk: str) -> bool:
 
 def slug_pk(slug: str) -> str:
     return f"{SLUG_PREFIX}{slug}"
+
+
+def guid_pk(guid: str) -> str:
+    """The claim of a feed id: hashed, as a guid may be 512 characters of any IRI."""
+    return f"{GUID_PREFIX}{hashlib.sha256(guid.encode()).hexdigest()}"
 
 
 def idempotency_pk(key_hash: str) -> str:

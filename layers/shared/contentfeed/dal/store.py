@@ -80,6 +80,10 @@ class SlugTaken(Conflict):
     """The article's slug is claimed by another article (nothing was written)."""
 
 
+class GuidTaken(Conflict):
+    """The article's guid is the feed id of another article (nothing was written)."""
+
+
 _UNAVAILABLE_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -455,6 +459,14 @@ class Store:
                 f"the slug '{new.slug}' is already used by another article"
             )
             actions.append(self._claim_slug(new.slug, new.id))
+        if new.guid:
+            # Claimed on every write (the same put when it is already held): a guid is the id
+            # readers know an entry by, so no two articles may show it, nor one delete it for
+            # another (an Atom tombstone names it).
+            failures[len(actions)] = GuidTaken(
+                f"the guid {new.guid} is already the feed id of another article"
+            )
+            actions.append(self._claim(mapping.guid_item(new.guid, new.id)))
         actions.extend(self._index_actions(old, new, now=now, deleted_at=None))
         if claim is not None:  # a replayed request is told so before anything else
             failures = {len(actions): IdempotencyKeyTaken(new.id), **failures}
@@ -486,11 +498,13 @@ class Store:
         return None if item is None else mapping.claim_from_item(_from_dynamo(item))
 
     def delete(self, article: Article, tombstone: Tombstone, *, now: datetime) -> None:
-        """Replace the article by its tombstone, free its slug, drop it from every feed."""
+        """Replace the article by its tombstone, free its slug and guid, drop it from every feed."""
         actions: list[TransactWriteItemTypeDef] = [
             self._put_article(mapping.tombstone_item(tombstone), article),
             self._release_slug(article.slug, article.id),
         ]
+        if article.guid:
+            actions.append(self._release(mapping.guid_key(article.guid), article.id))
         actions.extend(
             self._index_actions(
                 article, None, now=now, deleted_at=tombstone.deleted_at, guid=tombstone.guid
@@ -522,20 +536,28 @@ class Store:
         }
 
     def _claim_slug(self, slug: str, article_id: str) -> TransactWriteItemTypeDef:
+        return self._claim(mapping.slug_item(slug, article_id))
+
+    def _release_slug(self, slug: str, article_id: str) -> TransactWriteItemTypeDef:
+        return self._release(mapping.slug_key(slug), article_id)
+
+    def _claim(self, item: Mapping[str, Any]) -> TransactWriteItemTypeDef:
+        """Put a claim item unless another article holds it (a slug, a guid)."""
         return {
             "Put": {
                 "TableName": self.table_name,
-                "Item": _to_dynamo(mapping.slug_item(slug, article_id)),
+                "Item": _to_dynamo(item),
                 "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
-                "ExpressionAttributeValues": _to_dynamo({":id": article_id}),
+                "ExpressionAttributeValues": _to_dynamo({":id": item["article_id"]}),
             }
         }
 
-    def _release_slug(self, slug: str, article_id: str) -> TransactWriteItemTypeDef:
+    def _release(self, key: Mapping[str, Any], article_id: str) -> TransactWriteItemTypeDef:
+        """Delete a claim item, unless another article holds it."""
         return {
             "Delete": {
                 "TableName": self.table_name,
-                "Key": _to_dynamo(mapping.slug_key(slug)),
+                "Key": _to_dynamo(key),
                 "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
                 "ExpressionAttributeValues": _to_dynamo({":id": article_id}),
             }

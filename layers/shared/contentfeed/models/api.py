@@ -59,8 +59,18 @@ SLUG_PATTERN = r"^[^\W_]+(?:-[^\W_]+)*$"
 MIME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"
 """A MIME type without parameters, e.g. ``audio/mpeg`` (RFC 6838 names)."""
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$"
-GUID_PATTERN = LINE_PATTERN
-"""RSS ``guid`` and JSON Feed ``id`` may be any string: one line, not blank."""
+GUID_SCHEMES = ("http", "https", "urn", "tag", "info", "ftp")
+"""Schemes a guid may have: names, never code (``javascript:``) or content (``data:``)."""
+_ANY_CASE_SCHEME = "|".join(
+    "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in scheme) for scheme in GUID_SCHEMES
+)
+_SCHEME = "[A-Za-z][A-Za-z0-9+.-]*:"
+GUID_PATTERN = (
+    f"^(?=[{_SPACE}]*(?:{_ANY_CASE_SCHEME}):|(?![{_SPACE}]*{_SCHEME}))" + LINE_PATTERN[1:]
+)
+"""RSS ``guid`` and JSON Feed ``id`` may be any string: one line, not blank. One that starts
+with a URI scheme must use a safe one (readers may turn an id into a link); plain strings
+without a scheme (``1042``, a Squarespace id) are fine."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -268,7 +278,11 @@ Guid = Annotated[
         "absolute IRI, else a urn:uuid derived from it. Set once; it never changes afterwards.",
     ),
     _schema(GUID_PATTERN),
-    _matching(GUID_PATTERN, "must be one line of text without control characters"),
+    _matching(
+        GUID_PATTERN,
+        "must be one line of text without control characters, and a URI only of scheme "
+        + ", ".join(GUID_SCHEMES),
+    ),
     AfterValidator(str.strip),
 ]
 Slug = Annotated[
