@@ -39,6 +39,17 @@ def test_every_handler_resolves(template: Template, env: Settings) -> None:
         assert callable(getattr(module, spec.attribute))
 
 
+def test_every_route_that_takes_a_body_has_its_body_checked(template: Template) -> None:
+    # Given every POST, PUT and PATCH route the template declares
+    from contentfeed.http.request import JSON_TYPES
+
+    bodies = {(r.method, r.path) for r in template.routes() if r.method in {"POST", "PUT", "PATCH"}}
+    assert bodies
+    # Then each is in the table check_body reads (413, 415, non-UTF-8 and non-JSON become 4xx
+    # before a parser meets them), and the table names no route the template lacks
+    assert bodies == set(JSON_TYPES), bodies ^ set(JSON_TYPES)
+
+
 def test_every_write_route_carries_the_authorizer(template: Template) -> None:
     routes = template.routes()
     authorizers = template.authorizers()

@@ -25,6 +25,7 @@ JSON_TYPES = {
     ("POST", "/articles"): (JSON,),
     ("PUT", "/articles/{id}"): (JSON,),
     ("PATCH", "/articles/{id}"): (MERGE_PATCH, JSON),
+    ("PUT", "/shows/{slug}"): (JSON,),
 }
 """The routes that take a body (by API Gateway resource), and the media types each accepts."""
 
