@@ -3,7 +3,8 @@
     python -m tests.bench            # the full run (~8 minutes on 2 cores)
     python -m tests.bench --quick    # a smoke run with few repetitions (numbers not meaningful)
 
-Order: cold starts and warm requests run alone (they are timed); the capacity simulation, which
+Order: cold starts, warm requests, rendering and the show feeds (one show at 100 and 1,000
+episodes, about 80 s) run alone (they are timed); the capacity simulation, which
 only counts, runs in a second process while the scale benchmark loads and measures its tables;
 then the local server is loaded with 2,000 articles through its API, in a process of its own.
 """
@@ -30,6 +31,7 @@ from tests.bench import (
     bench_rendering,
     bench_requests,
     bench_scale,
+    bench_shows,
 )
 from tests.bench import support as s
 from tests.bench.report import Report
@@ -96,6 +98,10 @@ def main() -> None:
     warm = bench_requests.run(runs=20 if quick else 200)
     step("rendering")
     rendering = bench_rendering.run({20: 5, 100: 3} if quick else None)
+    step("show feeds")
+    shows = bench_shows.run(
+        sizes=(20, 200) if quick else bench_shows.SIZES, runs=3 if quick else 10
+    )
 
     step(f"capacity simulation ({readers} readers, in a second process) and scale")
     with tempfile.TemporaryDirectory() as folder:
@@ -130,7 +136,9 @@ def main() -> None:
 
     info["load_end"] = os.getloadavg()
     elapsed = time.perf_counter() - started
-    report = Report(info, cold, warm, rendering, scale, sim, elapsed, quick=quick, local=local)
+    report = Report(
+        info, cold, warm, rendering, scale, sim, elapsed, quick=quick, local=local, shows=shows
+    )
     options.output.write_text(report.markdown(), encoding="utf-8")
     print()
     print(report.console())
