@@ -26,6 +26,7 @@ from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import create_key
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn
+from contentfeed.rendering import entry as entry_cache
 from contentfeed_cli.local.gateway import LambdaContext
 from tests.bench import support as bench
 from tests.conftest import NOW, TABLE, CallCounter, load_event
@@ -550,3 +551,97 @@ def test_cost_does_not_grow_with_the_number_of_stored_articles(
                 assert calls.calls == {"GetItem": 1}
     # And 500 stored articles take exactly the operations 50 do
     assert seen[500] == seen[50]
+
+
+# ------------------------------------------------------------------------ read and write units
+
+FIRST_PAGE_RRU = 11
+"""What a feed's first page of 20 realistic articles (~5 kB of HTML each, 24 items with the
+marker and the look-ahead entries) may bill; 19 with the HTML stored as text."""
+CREATE_WRU = 60
+"""What creating a realistic article in 5 feeds (site, 3 tags, 1 author) may bill; 96 with the
+HTML stored as text."""
+
+
+def _store_uncompressed(client: Any) -> None:
+    """Rewrite every article and entry in the table the way items were written before the HTML
+    was compressed: ``content_html`` as text, no feed-ready form."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    from contentfeed.dal import items as mapping
+
+    serializer = TypeSerializer()
+    for raw in client.scan(TableName=TABLE)["Items"]:
+        item = {k: TypeDeserializer().deserialize(v) for k, v in raw.items()}
+        if mapping.CONTENT_Z not in item:
+            continue
+        item["content_html"] = mapping.unpack(item.pop(mapping.CONTENT_Z))
+        for name in (mapping.READY, mapping.FEED_Z, mapping.EXCERPT):
+            item.pop(name, None)
+        client.put_item(TableName=TABLE, Item={k: serializer.serialize(v) for k, v in item.items()})
+
+
+def test_a_first_page_bills_a_fraction_of_the_uncompressed_read_units(
+    feeds: ModuleType, api: ModuleType, store: Store, articles: list[Article]
+) -> None:
+    counter = bench.OpCounter().attach(store.client)
+    read: dict[str, dict[str, tuple[float, bytes]]] = {}
+    for form in ("compressed", "as written before"):
+        if form != "compressed":
+            # Given the same table as the code before compressed entries wrote it
+            _store_uncompressed(store.client)
+        read[form] = {}
+        for path in ("/feed.xml", "/feed.json", "/articles"):
+            # When the first page is read (rendered by a container that has rendered nothing)
+            entry_cache.cache_clear()
+            counter.reset()
+            reply = feed(feeds, path) if path != "/articles" else call_api(api, "GET", path)
+            assert reply["statusCode"] == 200
+            assert counter.summary() == "Query"
+            read[form][path] = (counter.rru, reply["body"].encode())
+    counter.detach(store.client)
+    # Then the compressed entries bill at most FIRST_PAGE_RRU, about half of before
+    for path, (rru, body) in read["compressed"].items():
+        before, old_body = read["as written before"][path]
+        assert rru <= FIRST_PAGE_RRU < before, (path, rru, before)
+        assert rru <= before * 0.6, (path, rru, before)
+        # And the old items still serve the very same documents
+        assert body == old_body, path
+
+
+def test_a_create_bills_a_fraction_of_the_uncompressed_write_units(
+    store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contentfeed.dal import items as mapping
+
+    # Given a realistic article in 5 feeds (the site, 3 tags, 1 author)
+    document = {**bench_document(), "title": "Units"}
+    counter = bench.OpCounter().attach(store.client)
+    # When it is created
+    logic.create_article(store, env, ArticleIn.model_validate(document), now=NOW)
+    compressed = counter.wru
+    # And the same is created by a store writing the HTML as text, as before
+    monkeypatch.setattr(mapping, "pack", lambda text, like=None: text)
+    monkeypatch.setattr(mapping, "feed_ready", lambda article: None)
+    counter.reset()
+    logic.create_article(
+        store, env, ArticleIn.model_validate({**document, "slug": "units-again"}), now=NOW
+    )
+    # Then the compressed create bills at most CREATE_WRU, well under the uncompressed one
+    assert compressed <= CREATE_WRU < counter.wru, (compressed, counter.wru)
+    assert compressed <= counter.wru * 0.65
+
+
+def bench_document() -> dict[str, Any]:
+    """The benchmarks' create: the longest sample article with ~5 kB of HTML."""
+    from contentfeed_cli.local.seed import sample_articles
+
+    samples: list[dict[str, Any]] = [dict(sample) for sample in sample_articles()]
+    document: dict[str, Any] = {}
+    for sample in samples:
+        if len(sample.get("content_html", "")) > len(document.get("content_html", "")):
+            document = sample
+    document.pop("slug")
+    document.pop("published_at")
+    document["content_html"] = bench.realistic_html()
+    return document

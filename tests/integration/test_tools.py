@@ -15,6 +15,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from contentfeed.config import Settings
 from contentfeed.dal import Store
+from contentfeed.dal import items as mapping
 from contentfeed_cli import cli
 from contentfeed_cli.tools.export import export
 from contentfeed_cli.tools.importer import IMPORT_NAMESPACE, run_import
@@ -36,10 +37,14 @@ def imported_id(guid: str) -> str:
 
 
 def stored(ddb: Any) -> dict[str, dict[str, Any]]:
-    """Every article item in the table, by id (test inspection: a plain scan)."""
+    """Every article item in the table, by id, its HTML decompressed (test inspection: a plain
+    scan)."""
     deserializer = TypeDeserializer()
     items = ddb.scan(TableName=TABLE)["Items"]
     found = [{k: deserializer.deserialize(v) for k, v in item.items()} for item in items]
+    for item in found:
+        if mapping.CONTENT_Z in item:
+            item["content_html"] = mapping.unpack(item.pop(mapping.CONTENT_Z))
     return {item["id"]: item for item in found if item.get("type") == "article"}
 
 

@@ -586,6 +586,7 @@ class Store:
             return article is not None and scope in scopes and article.published_at <= now
 
         markers = self._get_markers(touched)
+        ready = mapping.feed_ready(new) if new is not None and new_scopes else None
         actions: list[TransactWriteItemTypeDef] = []
         for scope in touched:
             pk = keys.feed_pk(scope)
@@ -608,7 +609,7 @@ class Store:
                     {
                         "Put": {
                             "TableName": self.table_name,
-                            "Item": _to_dynamo(mapping.entry_item(scope, new)),
+                            "Item": _to_dynamo(mapping.entry_item(scope, new, ready)),
                         }
                     }
                 )

@@ -7,7 +7,7 @@ and are mapped to and from these explicitly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -100,6 +100,28 @@ class Episode:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedReady:
+    """An article's content as feeds carry it, prepared when its feed entries were written: the
+    HTML XML-clean with its links resolved against the article's URL, and the plain-text excerpt
+    that stands in for a missing summary. Renderers use it instead of preparing the HTML again,
+    but only for the very content string it was read with (``source``) and the URL it was
+    prepared against, which must be the article's own, absolute (see
+    ``contentfeed.rendering.entry``)."""
+
+    source: str | None
+    """The ``content_html`` this was prepared from (checked by identity, never by value)."""
+    url: str
+    """The article URL the HTML's links were resolved against."""
+    content_html: str
+    excerpt: str
+    """The excerpt of ``content_html``; empty when the article has a summary (not needed)."""
+    image_source: str | None = None
+    """The image URL that :attr:`image_url` was resolved from."""
+    image_url: str | None = None
+    """The image URL resolved against the article's URL."""
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A stored article. ``id`` never changes; ``version`` grows by one on every write."""
 
@@ -129,6 +151,9 @@ class Article:
     """When the content last changed, as the publisher says (an import keeps the source's
     Atom ``updated`` / JSON Feed ``date_modified``); feeds show it as the entry's update time.
     ``None``: the time of the last write."""
+    feed_ready: FeedReady | None = field(default=None, compare=False, repr=False)
+    """The content prepared for feeds, when it was read from a feed entry that stores it. Not
+    part of the article's value: it is derived from it."""
 
     def is_visible(self, now: datetime) -> bool:
         """Published and due: what readers without a key may see."""

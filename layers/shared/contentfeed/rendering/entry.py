@@ -20,8 +20,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
-from contentfeed.models import Article, Attachment, Contributor, Episode, Image, Person, Transcript
+from contentfeed.models import (
+    Article,
+    Attachment,
+    Contributor,
+    Episode,
+    FeedReady,
+    Image,
+    Person,
+    Transcript,
+)
 from contentfeed.rendering.html import absolute_url, absolutize, clean_text, text_excerpt
 from contentfeed.rendering.identity import atom_id, entry_id
 
@@ -148,19 +158,33 @@ def feed_entry(article: Article, site_url: str) -> Entry:
 
 
 def prepare_entry(article: Article, site_url: str) -> Entry:
-    """``article`` as a feed item of the site at ``site_url``, built afresh."""
-    url = absolute_url(clean_text(article.url), site_url)
-    content = absolutize(article.content_html or "", url)
+    """``article`` as a feed item of the site at ``site_url``, built afresh: from its feed-ready
+    form when it was read with one that still matches it (see :func:`feed_ready`)."""
     summary = clean_text(article.summary or "")
     image = article.image
     guid = article.guid and clean_text(article.guid)
+    ready = article.feed_ready
+    image_url: str | None
+    if ready is not None and ready.source is article.content_html and ready.url == article.url:
+        # Prepared against this very URL, which no site URL changes (checked when prepared)
+        url, content = article.url, ready.content_html
+        description = summary or ready.excerpt
+        if image is not None and image.url == ready.image_source and ready.image_url is not None:
+            image_url = ready.image_url
+        else:
+            image_url = None if image is None else absolute_url(clean_text(image.url), url)
+    else:
+        url = absolute_url(clean_text(article.url), site_url)
+        content = absolutize(article.content_html or "", url)
+        description = summary or text_excerpt(content)
+        image_url = None if image is None else absolute_url(clean_text(image.url), url)
     return Entry(
         id=entry_id(clean_text(article.id), guid),
         atom_id=atom_id(clean_text(article.id), guid),
         url=url,
         title=clean_text(article.title),
         summary=summary,
-        description=summary or text_excerpt(content),
+        description=description,
         content_html=content,
         published_at=article.published_at,
         updated_at=article.modified_at or max(article.updated_at, article.published_at),
@@ -176,9 +200,9 @@ def prepare_entry(article: Article, site_url: str) -> Entry:
         ),
         tags=tuple(tag for tag in dict.fromkeys(clean_text(tag) for tag in article.tags) if tag),
         image=None
-        if image is None
+        if image is None or image_url is None  # both or neither
         else Image(
-            url=absolute_url(clean_text(image.url), url),
+            url=image_url,
             caption=_optional(image.caption),
             credit=_optional(image.credit),
             alt=_optional(image.alt),
@@ -214,6 +238,36 @@ def _episode(episode: Episode, base: str) -> Episode:
         ),
         chapters_url=episode.chapters_url and absolute_url(clean_text(episode.chapters_url), base),
     )
+
+
+def feed_ready(article: Article) -> FeedReady | None:
+    """What :func:`prepare_entry` does to the article's HTML and image URL, done ahead (when its
+    feed entries are written) so that a container's first render of it only renders.
+
+    Only for an absolute article URL that URL resolution leaves exactly as it is (whatever the
+    site URL, ``urljoin`` then returns it unchanged): a relative one resolves against the site
+    URL, which is known when rendering, and is left to the renderer."""
+    url = article.url
+    if not _is_absolute(url) or absolute_url(clean_text(url), url) != url:
+        return None
+    content = absolutize(article.content_html or "", url)
+    image = article.image
+    return FeedReady(
+        source=article.content_html,
+        url=url,
+        content_html=content,
+        excerpt="" if clean_text(article.summary or "") else text_excerpt(content),
+        image_source=None if image is None else image.url,
+        image_url=None if image is None else absolute_url(clean_text(image.url), url),
+    )
+
+
+def _is_absolute(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc)
 
 
 def _optional(text: str | None) -> str | None:
