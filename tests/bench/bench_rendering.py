@@ -1,5 +1,6 @@
 """Rendering: time and bytes per item of RSS, Atom, JSON Feed and the HTML page, for 20 and 100
-realistic articles (~5 kB of HTML each), built the way the feeds function builds them.
+realistic articles (~5 kB of HTML each), built the way the feeds function builds them: from
+the articles decoded from their stored feed entries.
 
 Each feed format is timed twice: as a warm container renders articles it has rendered before
 (their entries memoised, ``contentfeed.rendering.entry``) and as a first render, with every
@@ -12,6 +13,7 @@ these items, which botocore still parses (no network, no service time: a lower b
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import time
@@ -28,6 +30,7 @@ FIRST = ", first render"
 """Suffix of the rows timed with every cache emptied before each run."""
 QUERY = "DynamoDB Query of these items, client side"
 PREPARE = "entries prepared afresh (`prepare_entry`: absolutize, clean_text)"
+PREPARE_STORED = "entries prepared from stored entries (their feed-ready form)"
 DECODE = "items → articles (decode)"
 PARSE = "…of which 3 timestamps an item, `parse_utc_iso`"
 PARSE_BEFORE = "…the same with `strptime`, as `parse_utc_iso` read them before"
@@ -53,6 +56,81 @@ class RenderingResult:
     rows: dict[tuple[str, int], Rendering]
     budget: int
     seconds: float = 0.0
+    storage: dict[str, float] = field(default_factory=dict)
+    """Read and write units of stored entries, now and with the HTML as text (see
+    :func:`storage_units`)."""
+
+
+def storage_units(page: int = 20) -> dict[str, float]:
+    """What a feed's first page reads and a create writes, computed from item sizes as DynamoDB
+    bills them, with the items as they are stored now and as they were stored before the HTML
+    was compressed (``content_html`` as text, no feed-ready form), for the same articles.
+
+    The first page's Query reads the marker, ``page`` entries, the look-ahead entry and
+    ``PENDING_LOOKAHEAD`` more; the create is the benchmarks' ``POST /articles`` article (5
+    feeds): the article, its slug claim, its entries and a marker update per feed (1 KB each,
+    as the warm requests count them), 2 WRU per KB in a transaction.
+    """
+    import math
+
+    from boto3.dynamodb.types import TypeSerializer
+
+    from contentfeed.dal import items as mapping
+    from contentfeed.dal import keys
+    from contentfeed.dal.keys import scopes_of
+    from contentfeed.dal.store import PENDING_LOOKAHEAD
+
+    serializer = TypeSerializer()
+
+    def size(item: dict[str, Any]) -> int:
+        return s.item_size({k: serializer.serialize(v) for k, v in item.items()})
+
+    def before(item: dict[str, Any], article: Any) -> dict[str, Any]:
+        dropped = (mapping.CONTENT_Z, mapping.READY, mapping.FEED_Z, mapping.EXCERPT)
+        old = {k: v for k, v in item.items() if k not in (*dropped, mapping.IMAGE_URL)}
+        if article.content_html is not None:
+            old[mapping.CONTENT] = article.content_html
+        return old
+
+    articles = s.articles_for(page + 1 + PENDING_LOOKAHEAD, newest=s.now_utc())
+    site = keys.feed_pk("site")
+    marker = next(item for item in s.marker_items(articles) if item["pk"] == site)
+    result: dict[str, float] = {}
+    for form in ("now", "before"):
+        entries = [mapping.entry_item("site", a) for a in articles]
+        if form == "before":
+            entries = [before(item, a) for item, a in zip(entries, articles, strict=True)]
+        total = size(marker) + sum(size(item) for item in entries)
+        result[f"page_bytes_{form}"] = total
+        result[f"page_rru_{form}"] = s.read_units(total, consistent=False)
+    html = [a.content_html.encode() for a in articles]
+    result["html_ratio"] = sum(map(len, html)) / sum(
+        len(mapping.pack(a.content_html)) for a in articles
+    )
+    first = mapping.entry_item("site", articles[0])
+    result["entry_other_bytes"] = size(
+        {k: v for k, v in first.items() if k not in (mapping.CONTENT_Z, mapping.FEED_Z)}
+    )
+    article = s.realistic_article(0, published_at=s.now_utc())
+    article = replace_html(article)
+    scopes = scopes_of(article)
+    for form in ("now", "before"):
+        written = [mapping.article_item(article)] + [
+            mapping.entry_item(scope, article) for scope in scopes
+        ]
+        if form == "before":
+            written = [before(item, article) for item in written]
+        sizes = [size(item) for item in written] + [100] + [1024] * len(scopes)
+        result[f"create_wru_{form}"] = 2 * sum(math.ceil(n / 1024) for n in sizes)
+    result["create_feeds"] = len(scopes)
+    return result
+
+
+def replace_html(article: Any) -> Any:
+    """The benchmarks' create: the prototype's text (not a variant), its own tags."""
+    from dataclasses import replace
+
+    return replace(article, content_html=s.realistic_html(), tags=s._prototype().tags)
 
 
 Render = Callable[[], tuple[bytes, int]]
@@ -91,7 +169,20 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
         {k: serializer.serialize(v) for k, v in mapping.entry_item("site", a).items()}
         for a in articles
     ]
-    attributes = [mapping.article_attributes(a) for a in articles]
+    # The articles' attributes with the HTML as text: what the floor serialises
+    attributes = [
+        {
+            **{k: v for k, v in mapping.article_attributes(a).items() if k != mapping.CONTENT_Z},
+            mapping.CONTENT: a.content_html,
+        }
+        for a in articles
+    ]
+    # What the feeds function renders: the articles as decoded from their stored entries, with
+    # the feed-ready form those carry
+    stored = [
+        mapping.article_from_item({k: deserializer.deserialize(v) for k, v in item.items()})
+        for item in wire
+    ]
 
     def page_html() -> tuple[bytes, int]:
         body = render_page(info, articles, alternates=alternates, subscribe_url=s.BASE)
@@ -105,10 +196,17 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
         return b"", len(decoded)
 
     def prepare() -> tuple[bytes, int]:
-        """What every renderer does to each article before the first render in a container."""
+        """What every renderer did to each article before the first render in a container,
+        before entries were stored feed-ready (and still does for entries written before)."""
         for article in articles:
             prepare_entry(article, info.site_url)
         return b"", len(articles)
+
+    def prepare_stored() -> tuple[bytes, int]:
+        """The same from stored entries: what is left of it on a first render."""
+        for article in stored:
+            prepare_entry(article, info.site_url)
+        return b"", len(stored)
 
     def forget() -> None:
         """Empty every rendering cache, as in a container that has rendered nothing yet."""
@@ -133,9 +231,9 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
         return json.dumps(attributes, ensure_ascii=False).encode(), len(attributes)
 
     formats: dict[str, Render] = {
-        "RSS 2.0": lambda: render_rss_counted(info, articles),
-        "Atom 1.0": lambda: render_atom_counted(info, articles),
-        "JSON Feed 1.1": lambda: render_json_feed_counted(info, articles),
+        "RSS 2.0": lambda: render_rss_counted(info, stored),
+        "Atom 1.0": lambda: render_atom_counted(info, stored),
+        "JSON Feed 1.1": lambda: render_json_feed_counted(info, stored),
     }
     # Untimed set-up before each timed run: warm rows render once first (a first-render row run
     # in between emptied the caches), first-render rows empty the caches.
@@ -144,6 +242,7 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
         **{name + FIRST: (render, forget) for name, render in formats.items()},
         "HTML page": (page_html, None),
         PREPARE: (prepare, None),
+        PREPARE_STORED: (prepare_stored, None),
         DECODE: (decode, None),
         PARSE: (parse, None),
         PARSE_BEFORE: (parse_strptime, None),
@@ -157,7 +256,8 @@ def _query_floor(wire: list[dict[str, Any]]) -> Callable[[], tuple[bytes, int]]:
     import boto3
 
     client = boto3.client("dynamodb", region_name="us-east-1")
-    answer = json.dumps({"Items": wire, "Count": len(wire), "ScannedCount": len(wire)}).encode()
+    items = [_json_wire(item) for item in wire]
+    answer = json.dumps({"Items": items, "Count": len(wire), "ScannedCount": len(wire)}).encode()
     params = {
         "TableName": "contentfeed-bench",
         "KeyConditionExpression": "pk = :pk",
@@ -175,6 +275,17 @@ def _query_floor(wire: list[dict[str, Any]]) -> Callable[[], tuple[bytes, int]]:
 
 
 JSON_1_0 = "application/x-amz-json-1.0"
+
+
+def _json_wire(value: Any) -> Any:
+    """A serialised item as DynamoDB's JSON carries it: binary values in base64."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dict):
+        return {k: _json_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_wire(v) for v in value]
+    return value
 
 
 def _timestamps(item: dict[str, Any]) -> list[str]:
@@ -213,4 +324,9 @@ def run(runs: dict[int, int] | None = None) -> RenderingResult:
             if index >= 2:
                 row.samples.append(elapsed)
     budget = FeedInfo.__dataclass_fields__["byte_budget"].default
-    return RenderingResult(rows=rows, budget=int(budget), seconds=time.perf_counter() - started)
+    return RenderingResult(
+        rows=rows,
+        budget=int(budget),
+        seconds=time.perf_counter() - started,
+        storage=storage_units(),
+    )
