@@ -37,7 +37,8 @@ from contentfeed.errors import (
     UnsupportedMediaType,
 )
 from contentfeed.http.cors import CORS
-from contentfeed.http.media import HTML, JSON, PROBLEM_JSON
+from contentfeed.http.links import link_value
+from contentfeed.http.media import HTML, JSON, PROBLEM_JSON, RSS
 from contentfeed.http.paging import encode_cursor, fill_budget
 from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
@@ -199,7 +200,7 @@ def list_articles(
     body = '{"items":[' + ",".join(items) + "]" + envelope.removeprefix('{"items":[]')
     headers = {"Cache-Control": "public, max-age=60"}
     if next_url:
-        headers["Link"] = f'<{next_url}>; rel="next"'
+        headers["Link"] = link_value(next_url, rel="next")
     return Response(status_code=200, content_type=JSON, body=body, headers=headers)
 
 
@@ -372,8 +373,7 @@ def _show_response(show: Show, *, status: int = 200) -> Response[str]:
     headers = {
         "ETag": show_logic.etag(show),
         "Cache-Control": "no-cache",
-        "Link": f'<{show_logic.feed_url(base, show.slug)}>; rel="alternate"; '
-        'type="application/rss+xml"',
+        "Link": link_value(show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS),
     }
     if status == 201:
         headers["Location"] = f"{base}/shows/{show.slug}"
@@ -398,8 +398,9 @@ def list_shows() -> Response[str]:
     shows = show_logic.list_shows(get_store())
     body = ShowList(items=[_show_out(show, base) for show in shows])
     links = [
-        f'<{show_logic.feed_url(base, show.slug)}>; rel="alternate"; '
-        f'type="application/rss+xml"; title="{show.title.replace(chr(34), chr(39))}"'
+        link_value(
+            show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS, title=show.title
+        )
         for show in shows
     ]
     headers: dict[str, str | list[str]] = {"Cache-Control": "public, max-age=60"}

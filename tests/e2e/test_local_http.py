@@ -3,13 +3,18 @@ declares them, and errors of the HTTP layer itself as problem+json like every ot
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
+import threading
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from contentfeed_cli.local.gateway import HttpResponse
+from contentfeed_cli.local.server import make_request_handler
 from contentfeed_cli.local.template import Template
 from tests.conftest import ROOT
 from tests.e2e.conftest import Server
@@ -103,3 +108,42 @@ def test_http_layer_errors_are_problem_json(
     problem = json.loads(body)
     assert problem["status"] == status and problem["title"] and problem["detail"]
     assert problem["type"].startswith("https://contentfeed.dev/problems/")
+
+
+class _BrokenGateway:
+    """A gateway whose function crashes, or answers a header no HTTP server can write."""
+
+    def __init__(self, crash: bool) -> None:
+        self.crash = crash
+
+    def handle(self, *_: Any, **__: Any) -> HttpResponse:
+        if self.crash:
+            raise RuntimeError("a bug")
+        return HttpResponse(200, [("Link", '<x>; title="€"')], b"{}")
+
+    def gateway_response(self, kind: str, *, fallback: int) -> HttpResponse:
+        body = json.dumps({"status": fallback, "title": kind}).encode()
+        return HttpResponse(fallback, [("Content-Type", "application/problem+json")], body)
+
+
+@pytest.mark.parametrize("crash", [True, False], ids=["raises", "unwritable-header"])
+def test_an_unexpected_failure_is_answered_as_a_5xx_never_a_dropped_connection(
+    crash: bool,
+) -> None:
+    # Given the local server in front of a gateway that fails in a way nothing planned for
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_request_handler(_BrokenGateway(crash)))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        # When a request comes in
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        connection.request("GET", "/shows")
+        response = connection.getresponse()
+        # Then it is answered, with the gateway's 5xx problem+json
+        assert response.status == 502
+        assert response.getheader("Content-Type") == "application/problem+json"
+        assert json.loads(response.read())["status"] == 502
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from lxml import etree
@@ -285,3 +286,22 @@ def test_an_episode_change_pings_the_show_feeds(
     assert "https://api.example.org/shows/the-letter/feed.xml" in urls
     assert "https://api.example.org/shows/the-letter/feed.json" in urls
     assert "https://api.example.org/shows/the-letter/atom.xml" not in urls
+
+
+def test_a_show_title_beyond_ascii_reaches_the_list_link_as_title_star(api: ModuleType) -> None:
+    # Given a show whose title is not ASCII and has a quote in it
+    title = 'Le "€" 😀 show'
+    assert call(api, "PUT", "/shows/the-letter", {**SHOW, "title": title})["statusCode"] == 201
+    # When the shows are listed
+    listed = call(api, "GET", "/shows")
+    # Then every header is ASCII (what any HTTP server can write), and the Link names the
+    # title in RFC 8187's encoding, which decodes back to it
+    assert listed["statusCode"] == 200
+    headers = {**listed.get("headers", {}), **listed.get("multiValueHeaders", {})}
+    for name, value in headers.items():
+        for one in value if isinstance(value, list) else [value]:
+            assert str(one).isascii(), (name, one)
+    link = header(listed, "Link")
+    assert FEED in link
+    encoded = link.split("title*=UTF-8''", 1)[1].split(";")[0].strip()
+    assert unquote(encoded) == title

@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -143,6 +144,15 @@ def function_environment(
     return resolved
 
 
+def _sendable(name: str, value: str) -> bool:
+    """Whether a header can go on the wire as http.server writes it (Latin-1, one line)."""
+    try:
+        (name + value).encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return not any(char in name + value for char in "\r\n\x00")
+
+
 def make_request_handler(gateway: Gateway, dynamodb: Any = None) -> type[BaseHTTPRequestHandler]:
     class RequestHandler(BaseHTTPRequestHandler):
         server_version = "contentfeed-local"
@@ -154,24 +164,26 @@ def make_request_handler(gateway: Gateway, dynamodb: Any = None) -> type[BaseHTT
 
         def _dispatch(self) -> None:
             started = time.perf_counter()
-            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0:
+                self.send_error(400, "Content-Length is not a number of bytes")
+                return
             if length > MAX_REQUEST_BYTES:
                 self.send_error(413, "Request body too large")
                 return
             body = self.rfile.read(length) if length else b""
-            headers = [(name, value) for name, value in self.headers.items()]
-            target = self.headers.get("X-Amz-Target") or ""
-            if (
-                dynamodb is not None
-                and self.command == "POST"
-                and target.startswith(DYNAMODB_TARGET)
-            ):
-                response = self._dynamodb(headers, body)
-            else:
-                headers.append(("X-Forwarded-Proto", "http"))
-                response = gateway.handle(
-                    self.command, self.path, headers, body, source_ip=self.client_address[0]
-                )
+            try:
+                response = self._respond(body)
+            except Exception:  # a bug of this server or a function: answer, never hang up
+                traceback.print_exc()
+                response = gateway.gateway_response("DEFAULT_5XX", fallback=502)
+            if not all(_sendable(name, value) for name, value in response.headers):
+                # A header http.server cannot write (not Latin-1, or a line break in it).
+                sys.stderr.write(f"{self.command} {self.path}: a header cannot be sent\n")
+                response = gateway.gateway_response("DEFAULT_5XX", fallback=502)
             self.send_response(response.status)
             names = {name.lower() for name, _ in response.headers}
             for name, value in response.headers:
@@ -184,6 +196,20 @@ def make_request_handler(gateway: Gateway, dynamodb: Any = None) -> type[BaseHTT
             elapsed = (time.perf_counter() - started) * 1000
             sys.stderr.write(
                 f"{self.command} {self.path} -> {response.status} ({elapsed:.1f} ms)\n"
+            )
+
+        def _respond(self, body: bytes) -> HttpResponse:
+            headers = [(name, value) for name, value in self.headers.items()]
+            target = self.headers.get("X-Amz-Target") or ""
+            if (
+                dynamodb is not None
+                and self.command == "POST"
+                and target.startswith(DYNAMODB_TARGET)
+            ):
+                return self._dynamodb(headers, body)
+            headers.append(("X-Forwarded-Proto", "http"))
+            return gateway.handle(
+                self.command, self.path, headers, body, source_ip=self.client_address[0]
             )
 
         def _dynamodb(self, headers: list[tuple[str, str]], body: bytes) -> HttpResponse:
