@@ -91,6 +91,16 @@ def test_preflight_answers_what_the_template_declares(server: Server, path: str)
             431,
         ),
         (
+            "Content-Length not a number",
+            b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+            400,
+        ),
+        (
+            "Content-Length negative",
+            b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+            400,
+        ),
+        (
             "header line too long",
             b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"v" * 70_000 + b"\r\n\r\n",
             431,
