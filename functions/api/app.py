@@ -60,7 +60,6 @@ from contentfeed.models.api import (
     ShowOut,
 )
 from contentfeed.models.show import Show
-from contentfeed.rendering.identity import entry_id
 from contentfeed.text import rfc3339
 
 logger = Logger()
@@ -106,32 +105,8 @@ def clock() -> datetime:
 
 
 def _out(article: Article, base: str) -> ArticleOut:
-    return ArticleOut.model_validate(
-        {
-            "id": article.id,
-            "slug": article.slug,
-            "title": article.title,
-            "summary": article.summary,
-            "content_html": article.content_html,
-            "url": article.url,
-            "authors": [asdict(author) for author in article.authors],
-            "contributors": [asdict(contributor) for contributor in article.contributors],
-            "tags": list(article.tags),
-            "image": None if article.image is None else asdict(article.image),
-            "published_at": rfc3339(article.published_at),
-            "status": article.status.value,
-            "language": article.language,
-            "attachments": [asdict(item) for item in article.attachments],
-            "podcast": None if article.podcast is None else logic.episode_document(article.podcast),
-            "show": article.show,
-            "guid": entry_id(article.id, article.guid),
-            "modified_at": None if article.modified_at is None else rfc3339(article.modified_at),
-            "created_at": rfc3339(article.created_at),
-            "updated_at": rfc3339(article.updated_at),
-            "version": article.version,
-            "links": {"self": f"{base}/articles/{article.id}", "alternate": article.url},
-        }
-    )
+    links = {"self": f"{base}/articles/{article.id}", "alternate": article.url}
+    return ArticleOut.model_validate({**logic.output_document(article), "links": links})
 
 
 def _article_response(

@@ -120,3 +120,53 @@ def test_keys_are_random_and_only_bearer_tokens_count() -> None:
     assert bearer_token(f"bearer {first}") == first
     for header in (None, "", first, f"Basic {first}", "Bearer ", "Bearer " + "x" * 300):
         assert bearer_token(header) is None
+
+
+def test_one_rule_fills_what_an_input_leaves_out() -> None:
+    from contentfeed.logic.articles import Defaults, Kept, derive_defaults, id_token
+
+    later = NOW + timedelta(days=1)
+    common = {"url": None, "published_at": None, "guid": None, "article_id": "ABCDEF123"}
+    # Given an input naming none of the defaulted fields, for a stored article and a new one
+    # When the defaults are derived
+    stored = derive_defaults(
+        title="A new title",
+        slug=None,
+        kept=Kept(slug="first-slug", published_at=NOW, guid="tag:example.org,2026:1"),
+        site_url="https://news.example.org",
+        now=later,
+        **common,  # type: ignore[arg-type]
+    )
+    fresh = derive_defaults(
+        title="",
+        slug=None,
+        kept=Kept(),
+        site_url=None,
+        now=later,
+        **common,  # type: ignore[arg-type]
+    )
+    # Then the stored article keeps its slug (so its URL), its time and its feed id …
+    assert stored == Defaults(
+        slug="first-slug",
+        url="https://news.example.org/first-slug",
+        published_at=NOW,
+        guid="tag:example.org,2026:1",
+    )
+    # … and a new one without a title takes a token of its id, now, and no URL without a site
+    assert fresh == Defaults(slug=id_token("ABCDEF123"), url=None, published_at=later, guid=None)
+
+
+def test_the_api_export_and_patch_documents_share_one_shape_and_time_format() -> None:
+    from contentfeed.logic.articles import as_input, export_document, output_document
+
+    # Given a stored article
+    stored = article()
+    # When it becomes the API's, the export's and the merge patch's document
+    out, line, current = output_document(stored), export_document(stored), as_input(stored)
+    # Then every input field reads the same in all three, timestamps in RFC 3339 UTC
+    for name, value in current.items():
+        if name != "guid":
+            assert out[name] == line[name] == value, name
+    assert current["published_at"] == "2026-11-25T12:00:00Z"
+    assert out["created_at"] == line["created_at"] == "2026-11-25T12:00:00Z"
+    assert out["id"] == line["id"] == stored.id and out["version"] == line["version"]

@@ -23,12 +23,12 @@ from datetime import UTC, date, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import markdown
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from contentfeed.logic.articles import Kept, derive_defaults
 from contentfeed.models.api import ArticleId, ArticleIn
 from contentfeed.rendering.html import absolute_url, absolutize
 from contentfeed.text import slugify
@@ -210,8 +210,18 @@ def _article_url(values: Mapping[str, Any], *, site_url: str, article_id: str) -
     url = values.get("url")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
         return url
-    slug = slugify(str(values.get("slug") or "")) or slugify(str(values.get("title") or ""))
-    return f"{site_url}/{quote(slug or article_id[:8].lower())}"
+    defaults = derive_defaults(
+        title=str(values.get("title") or ""),
+        slug=slugify(str(values.get("slug") or "")),
+        url=None,
+        published_at=None,
+        guid=None,
+        article_id=article_id,
+        kept=Kept(),
+        site_url=site_url,
+        now=datetime.now(UTC),
+    )
+    return str(defaults.url)
 
 
 def _document(

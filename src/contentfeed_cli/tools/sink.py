@@ -26,11 +26,10 @@ from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.errors import ContentFeedError, StorageMisconfigured, StorageUnavailable
 from contentfeed.http import media
-from contentfeed.logic.articles import Preconditions, as_input, replace_article
+from contentfeed.logic.articles import Preconditions, as_input, export_document, replace_article
 from contentfeed.models import Article
 from contentfeed.models.api import ArticleIn, ShowIn
 from contentfeed.rendering.identity import entry_id
-from contentfeed.text import rfc3339
 
 USER_AGENT = f"contentfeed-cli/{__version__}"
 OUTPUT_FIELDS = ("id", "created_at", "updated_at", "version")
@@ -82,17 +81,6 @@ def without_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [without_nulls(v) for v in value]
     return value
-
-
-def export_record(
-    article_id: str, document: Mapping[str, Any], *, created_at: str, updated_at: str, version: int
-) -> dict[str, Any]:
-    record: dict[str, Any] = {"id": article_id, **document}
-    for moment in ("published_at", "modified_at"):
-        if moment in record:
-            record[moment] = rfc3339(datetime.fromisoformat(record[moment]))
-    record.update(created_at=created_at, updated_at=updated_at, version=version)
-    return record
 
 
 # ---------------------------------------------------------------------- API
@@ -248,13 +236,12 @@ class ApiSink:
                 raise RunAborted(f"listing articles failed: {_problem_text(status, payload)}")
             page = json.loads(payload)
             for body in page["items"]:
-                yield export_record(
-                    body["id"],
-                    api_document(body),
-                    created_at=body["created_at"],
-                    updated_at=body["updated_at"],
-                    version=body["version"],
-                )
+                # The API's own document (logic.output_document) in export_document's shape.
+                yield {
+                    "id": body["id"],
+                    **api_document(body),
+                    **{name: body[name] for name in ("created_at", "updated_at", "version")},
+                }
             cursor = page.get("cursor")
             if not cursor:
                 return
@@ -371,13 +358,7 @@ class TableSink:
         """Every article, drafts and scheduled ones included (``Store.scan_articles``)."""
         try:
             for article in self._store.scan_articles():
-                yield export_record(
-                    article.id,
-                    as_input(article),
-                    created_at=rfc3339(article.created_at),
-                    updated_at=rfc3339(article.updated_at),
-                    version=article.version,
-                )
+                yield export_document(article)
         except (StorageMisconfigured, StorageUnavailable, ClientError, BotoCoreError) as error:
             raise self._stop(error) from error
         except ContentFeedError as error:

@@ -1,23 +1,22 @@
 """Write an article only when it would change: what makes every tool safe to run again.
 
 The comparison is between ``as_input``-shaped documents: the stored article as the sink answers
-it, and what the stored article *would be* after a PUT of the new input. The latter mirrors
-:func:`contentfeed.logic.articles.build_article`: HTML is sanitised the same way, fields the
-input leaves out keep their value (``published_at``, ``guid``) or are derived (``slug`` from
-the title, ``url`` from the site URL and the slug).
+it, and what the stored article *would be* after a PUT of the new input: HTML sanitised the same
+way, and the fields the input leaves out filled by the service's own rule
+(:func:`contentfeed.logic.articles.derive_defaults`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-from urllib.parse import quote
 
+from contentfeed.logic.articles import Kept, derive_defaults
 from contentfeed.logic.sanitize import clean_html
 from contentfeed.models.api import ArticleIn
-from contentfeed.text import slugify
+from contentfeed.text import rfc3339
 from contentfeed_cli.tools.sink import Sink
 
 
@@ -36,16 +35,28 @@ def expected_document(
     document: dict[str, Any] = article.model_dump(mode="json", exclude_none=True)
     if "content_html" in document:
         document["content_html"] = clean_html(document["content_html"])
-    for kept in ("published_at", "guid"):
-        if kept not in document and kept in current:
-            document[kept] = current[kept]
-    if "slug" not in document:
-        # An existing article keeps its slug (logic.build_article); a new one takes the title's.
-        document["slug"] = current.get("slug") or slugify(article.title) or article_id[:8].lower()
-    if "url" not in document:
-        document["url"] = (
-            f"{site_url}/{quote(document['slug'])}" if site_url else current.get("url")
-        )
+    published = current.get("published_at")
+    defaults = derive_defaults(
+        title=article.title,
+        slug=article.slug,
+        url=article.url,
+        published_at=article.published_at,
+        guid=article.guid,
+        article_id=article_id,
+        kept=Kept(
+            slug=current.get("slug"),
+            published_at=datetime.fromisoformat(published) if published else None,
+            guid=current.get("guid"),
+        ),
+        site_url=site_url,
+        now=datetime.now(UTC),
+    )
+    document["slug"] = defaults.slug
+    document["url"] = defaults.url or current.get("url")
+    if "published_at" in document or published:
+        document["published_at"] = rfc3339(defaults.published_at)
+    if defaults.guid:
+        document["guid"] = defaults.guid
     return document
 
 

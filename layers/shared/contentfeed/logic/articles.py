@@ -45,7 +45,8 @@ from contentfeed.models import (
     Transcript,
 )
 from contentfeed.models.api import ArticleIn, PodcastIn
-from contentfeed.text import MAX_SLUG_CHARS, slugify
+from contentfeed.rendering.identity import entry_id
+from contentfeed.text import MAX_SLUG_CHARS, rfc3339, slugify
 
 WRITE_ATTEMPTS = 3
 """Writes without If-Match re-read and re-apply this often when another writer got in first."""
@@ -97,7 +98,55 @@ def validation_issues(
 
 def default_url(settings: Settings, slug: str) -> str:
     """An article's page when the publisher names none: the site URL and the slug (percent-encoded)."""
-    return f"{settings.site_url}/{quote(slug)}"
+    return site_page(settings.site_url, slug)
+
+
+def site_page(site_url: str, slug: str) -> str:
+    return f"{site_url}/{quote(slug)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What an article keeps from its stored version when a new input leaves it out."""
+
+    slug: str | None = None
+    published_at: datetime | None = None
+    guid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Defaults:
+    slug: str
+    url: str | None
+    published_at: datetime
+    guid: str | None
+
+
+def derive_defaults(
+    *,
+    title: str,
+    slug: str | None,
+    url: str | None,
+    published_at: datetime | None,
+    guid: str | None,
+    article_id: str,
+    kept: Kept,
+    site_url: str | None,
+    now: datetime,
+) -> Defaults:
+    """The one rule for the fields an input may leave out (the API, ``sync`` and front matter).
+
+    Without a slug, an existing article keeps its own (its URL stays put) and a new one takes
+    the title's (or a token of the id); without a URL the page is ``{site}/{slug}``;
+    the publication time is kept, else now; a feed id, once given, is kept.
+    """
+    chosen = slug or kept.slug or slugify(title) or id_token(article_id)
+    return Defaults(
+        slug=chosen,
+        url=url or (site_page(site_url, chosen) if site_url else None),
+        published_at=(published_at or kept.published_at or now).astimezone(UTC),
+        guid=guid or kept.guid,  # build_article refuses a change of a kept one
+    )
 
 
 def build_article(
@@ -110,17 +159,25 @@ def build_article(
 ) -> Article:
     """The domain article that ``data`` describes, as it will be stored."""
     old = previous if isinstance(previous, Article) else None
-    # Without a slug, an existing article keeps its own (its URL stays put); a new one takes
-    # the title's.
-    slug = data.slug or (old.slug if old else "") or slugify(data.title) or id_token(article_id)
+    _check_guid(data, old)
+    defaults = derive_defaults(
+        title=data.title,
+        slug=data.slug,
+        url=data.url,
+        published_at=data.published_at,
+        guid=data.guid,
+        article_id=article_id,
+        kept=Kept(slug=old.slug, published_at=old.published_at, guid=old.guid) if old else Kept(),
+        site_url=settings.site_url,
+        now=now,
+    )
     created_at = old.created_at if old else now
-    published_at = (data.published_at or (old.published_at if old else now)).astimezone(UTC)
     return Article(
         id=article_id,
-        slug=slug,
+        slug=defaults.slug,
         title=data.title,
-        url=data.url or default_url(settings, slug),
-        published_at=published_at,
+        url=defaults.url or default_url(settings, defaults.slug),
+        published_at=defaults.published_at,
         created_at=created_at,
         updated_at=now,
         version=(previous.version + 1) if previous else 1,
@@ -141,7 +198,7 @@ def build_article(
             length=data.image.length,
         ),
         language=data.language,
-        guid=_guid(data, old),
+        guid=defaults.guid,
         attachments=tuple(
             Attachment(
                 url=item.url,
@@ -205,16 +262,20 @@ def _content(html: str | None) -> str | None:
     return cleaned
 
 
-def _guid(data: ArticleIn, old: Article | None) -> str | None:
+def _check_guid(data: ArticleIn, old: Article | None) -> None:
     """A feed id, once given, is for ever: readers would see a changed one as a new article."""
     if old is not None and old.guid and data.guid and data.guid != old.guid:
         raise Conflict(f"guid is {old.guid} and cannot change (readers know the article by it)")
-    return (old.guid if old else None) or data.guid
 
 
-def as_input(article: Article) -> dict[str, Any]:
-    """The stored article in the input model's shape (the document a merge patch applies to)."""
-    document: dict[str, Any] = {
+def _fields(article: Article) -> dict[str, Any]:
+    """Every input field of an article as JSON values (None where it has none).
+
+    The one place an article becomes a document: ``as_input`` (merge patches, the tools'
+    comparisons and export) and ``output_document`` (the API) are built from it. Timestamps are
+    RFC 3339 in UTC (``text.rfc3339``) everywhere.
+    """
+    return {
         "title": article.title,
         "summary": article.summary,
         "content_html": article.content_html,
@@ -224,17 +285,45 @@ def as_input(article: Article) -> dict[str, Any]:
         "contributors": [asdict(contributor) for contributor in article.contributors],
         "tags": list(article.tags),
         "image": None if article.image is None else asdict(article.image),
-        "published_at": article.published_at.isoformat(),
+        "published_at": rfc3339(article.published_at),
         "status": article.status.value,
         "language": article.language,
         "guid": article.guid,
         "attachments": [asdict(item) for item in article.attachments],
         "podcast": None if article.podcast is None else episode_document(article.podcast),
         "show": article.show,
-        "modified_at": None if article.modified_at is None else article.modified_at.isoformat(),
+        "modified_at": None if article.modified_at is None else rfc3339(article.modified_at),
     }
-    cleaned: dict[str, Any] = _without_nulls(document)
+
+
+def as_input(article: Article) -> dict[str, Any]:
+    """The stored article in the input model's shape (the document a merge patch applies to)."""
+    cleaned: dict[str, Any] = _without_nulls(_fields(article))
     return cleaned
+
+
+def output_document(article: Article) -> dict[str, Any]:
+    """The article as the API answers it (without ``links``): the input fields, its id, the id
+    feeds give it, and the fields the service keeps."""
+    return {
+        "id": article.id,
+        **_fields(article),
+        "guid": entry_id(article.id, article.guid),
+        **_service_fields(article),
+    }
+
+
+def export_document(article: Article) -> dict[str, Any]:
+    """An export line: ``id``, the input fields (``as_input``), then the service's fields."""
+    return {"id": article.id, **as_input(article), **_service_fields(article)}
+
+
+def _service_fields(article: Article) -> dict[str, Any]:
+    return {
+        "created_at": rfc3339(article.created_at),
+        "updated_at": rfc3339(article.updated_at),
+        "version": article.version,
+    }
 
 
 def _without_nulls(value: Any) -> Any:
