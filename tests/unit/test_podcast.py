@@ -287,8 +287,9 @@ def test_podcastparser_reads_every_episode_enclosure_and_duration() -> None:
 
 
 def test_feedparser_reads_the_podcast_guid_transcripts_chapters_and_funding() -> None:
-    # podcastparser 0.6 does not read the podcast: namespace; feedparser (also independent)
-    # keeps every namespaced element it meets.
+    # podcastparser 0.6 knows the podcast: namespace only by its old GitHub URL, not by
+    # https://podcastindex.org/namespace/1.0, the URI PSP-1 requires; feedparser (also
+    # independent) keeps every namespaced element it meets.
     parsed = feedparser.parse(render_podcast(feed(), EPISODES))
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.feed["podcast_guid"] == SHOW.guid
