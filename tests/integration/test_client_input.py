@@ -23,7 +23,7 @@ from contentfeed.logic import articles as logic
 from contentfeed.models.api import ArticleIn
 from contentfeed.text import utc_iso
 from tests.bench import support as bench
-from tests.conftest import NOW, response_headers
+from tests.conftest import NOW, LoadHandler, response_headers
 
 
 def b64(text: str) -> str:
@@ -54,11 +54,8 @@ FEED_PATHS = [
 
 
 @pytest.fixture
-def feeds(store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.feeds.app as module
-
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
+def feeds(load_handler: LoadHandler, store: Store, env: Settings) -> ModuleType:
+    module = load_handler("feeds")
     logic.create_article(
         store,
         env,
@@ -72,15 +69,6 @@ def feeds(store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch) -> Modul
         ),
         now=NOW,
     )
-    return module
-
-
-@pytest.fixture
-def api(store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.api.app as module
-
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
     return module
 
 

@@ -22,7 +22,7 @@ from contentfeed.models.api import ArticleIn
 from contentfeed_cli.local.gateway import Gateway
 from contentfeed_cli.local.template import Template
 from tests.bench import support as bench
-from tests.conftest import NOW, response_headers
+from tests.conftest import NOW, LoadHandler, response_headers
 
 BASE = f"https://{bench.HOST}/v1"
 LOCAL = "http://127.0.0.1:3000"
@@ -54,13 +54,9 @@ OWN_PATHS = re.compile(
 
 
 @pytest.fixture
-def modules(store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    import functions.api.app as api
-    import functions.feeds.app as feeds
-
-    for module in (api, feeds):
-        monkeypatch.setattr(module, "get_store", lambda: store)
-        monkeypatch.setattr(module, "clock", lambda: NOW)
+def modules(load_handler: LoadHandler, store: Store, env: Settings) -> dict[str, Any]:
+    api = load_handler("api")
+    feeds = load_handler("feeds")
     api.openapi_document.cache_clear()
     made = []
     for n in range(3):

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.limits import LIST_BYTE_BUDGET, MAX_BODY_BYTES
 from tests.bench import support as bench
@@ -22,15 +21,6 @@ LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
 # 128 KiB request limit, as big as an article can get in the list.
 PARAGRAPH = '<p>Employees wrote “we refuse to be complicit” — and "signed" it.</p>'
 NEAR_LIMIT_HTML = PARAGRAPH * ((MAX_BODY_BYTES - 8_000) // len(PARAGRAPH.encode()))
-
-
-@pytest.fixture
-def api(store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.api.app as module
-
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
 
 
 @pytest.fixture

@@ -29,26 +29,6 @@ QUERY_PAGE = 1024 * 1024
 """DynamoDB returns at most 1 MB of items per Query call."""
 
 
-@pytest.fixture
-def feeds(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.feeds.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
-
-
-@pytest.fixture
-def api(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.api.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
-
-
 def _get(feeds: ModuleType, **headers: str) -> dict[str, Any]:
     request = bench.event("GET", shows.FEED, resource=shows.RESOURCE, headers=headers)
     result: dict[str, Any] = feeds.lambda_handler(request, LambdaContext("FeedsFunction"))

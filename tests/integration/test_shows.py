@@ -36,26 +36,6 @@ SHOW = json.loads(load_event("show-put.json")["body"])
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@pytest.fixture
-def api(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.api.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
-
-
-@pytest.fixture
-def feeds(store: Store, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    import functions.feeds.app as module
-
-    module.get_store.cache_clear()
-    monkeypatch.setattr(module, "get_store", lambda: store)
-    monkeypatch.setattr(module, "clock", lambda: NOW)
-    return module
-
-
 def call(api: ModuleType, method: str, path: str, body: Any = None, **headers: str) -> Any:
     slug = path.split("/")[2] if path.count("/") >= 2 else None
     request = bench.event(
