@@ -846,7 +846,7 @@ every Query). Ways through, cheapest first:
    below): keyed on the raw header, the cache would be split by every reader's spelling of it.
 2. **Shard the hot partition.** Write the marker (and the newest entries) of `site` to k copies
    (`FEED#site#0…k-1`, chosen at random per read): k× the read ceiling for k more items per
-   write transaction (limit 100 items; a write uses 1 + 2 + 2 × 16 today).
+   write transaction (limit 100 items; the largest write uses 95 today).
 3. **Cache in the function.** Keep the marker and the rendered first page in the warm container
    for a few seconds: at 1,000 polls/s over ~30 containers that absorbs most reads, at the price
    of answers up to that many seconds stale."""

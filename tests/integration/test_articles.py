@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -14,10 +15,11 @@ from contentfeed.dal.store import PENDING_LOOKAHEAD
 from contentfeed.errors import Conflict, Gone, NotFound, PreconditionFailed
 from contentfeed.http.paging import encode_cursor
 from contentfeed.logic import articles as logic
+from contentfeed.logic import shows
 from contentfeed.models import Article
-from contentfeed.models.api import ArticleIn
+from contentfeed.models.api import MAX_AUTHORS, MAX_TAGS, ArticleIn, ShowIn
 from contentfeed.text import MAX_SLUG_CHARS, SLUG
-from tests.conftest import NOW, CallCounter
+from tests.conftest import NOW, CallCounter, load_event
 
 P = logic.Preconditions
 
@@ -422,3 +424,51 @@ def test_deleting_an_article_can_only_tombstone_its_own_guid(store: Store, env: 
     marker = store.get_marker(table_keys.SITE)
     assert marker is not None and guid not in marker.deleted_guids.values()
     assert listed(store, tag="t") == [live.id]
+
+
+def test_the_largest_write_fits_in_one_transaction(store: Store, env: Settings, ddb: Any) -> None:
+    """Replacing every tag, author and the show, the slug and the time at once touches the most
+    items one write can: it must stay within DynamoDB's 100 actions per transaction."""
+    # Given two shows and an episode of the first with the most tags and authors allowed
+    show = ShowIn.model_validate(json.loads(load_event("show-put.json")["body"]))
+    for slug in ("morning", "evening"):
+        shows.put_show(store, env, slug, show, base=env.site_url, preconditions=P(), now=NOW)
+
+    def episode(name: str, hours: int) -> ArticleIn:
+        return ArticleIn.model_validate(
+            {
+                "title": f"Episode {name}",
+                "slug": f"episode-{name}",
+                "guid": "urn:uuid:6c1d0f4e-4b7a-4f55-9d27-2d1f0b8c9a11",
+                "tags": [f"{name} tag {n}" for n in range(MAX_TAGS)],
+                "authors": [{"name": f"{name} host {n}"} for n in range(MAX_AUTHORS)],
+                "show": name,
+                "attachments": [
+                    {
+                        "url": f"https://media.example.org/{name}.mp3",
+                        "type": "audio/mpeg",
+                        "length": 1,
+                    }
+                ],
+                "published_at": (NOW - timedelta(hours=hours)).isoformat(),
+            }
+        )
+
+    sizes: list[int] = []
+    ddb.meta.events.register(
+        "before-parameter-build.dynamodb.TransactWriteItems",
+        lambda params, **_: sizes.append(len(params["TransactItems"])),
+    )
+    logic.replace_article(store, env, "ep-1", episode("morning", 2), preconditions=P(), now=NOW)
+    # When all of it is replaced in one PUT
+    article, created = logic.replace_article(
+        store, env, "ep-1", episode("evening", 1), preconditions=P(), now=NOW
+    )
+    # Then it is one transaction of article, slug release and claim, guid claim, the site
+    # entry moved (delete, put, marker) and a delete or put and a marker for each old and
+    # each new tag, author and show: under the limit
+    assert not created and article.tags[0] == "evening tag 0"
+    assert sizes[-1] == 4 + 3 + 2 * 2 * (MAX_TAGS + MAX_AUTHORS + 1) <= 100
+    assert listed(store, tag="morning-tag-0") == [] and listed(store, tag="evening-tag-0") == [
+        "ep-1"
+    ]

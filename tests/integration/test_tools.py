@@ -16,6 +16,8 @@ from boto3.dynamodb.types import TypeDeserializer
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.dal import items as mapping
+from contentfeed.logic import articles as logic
+from contentfeed.models.api import MAX_TAGS
 from contentfeed_cli import cli
 from contentfeed_cli.tools.export import export
 from contentfeed_cli.tools.importer import IMPORT_NAMESPACE, run_import
@@ -397,3 +399,39 @@ def test_an_imported_guid_of_an_unsafe_scheme_is_not_kept(
     # Then those entries are refused and reported, and only the safe one is stored
     assert [article.get("guid") for article in stored(ddb).values()] == ["urn:uuid:0c1d"]
     assert "guid" in output(run) and "Item 0" in output(run) and "Item 1" in output(run)
+
+
+def test_imported_tags_are_kept_as_the_source_wrote_them(
+    sink: TableSink, store: Store, ddb: Any
+) -> None:
+    # Given a feed with eleven keywords per episode ("DS" last), a list joined into one
+    # category, long subject headings, two tags with one slug and one entry with 17 tags
+    # When it is imported
+    run = report()
+    assert run_import(str(DATA / "migration" / "tags.rss"), sink, run) == 0
+    articles = stored(ddb)
+    # Then every keyword of the episode is a tag, the short upper-case one included
+    episode = articles[imported_id("pch-88")]
+    assert episode["tags"][-3:] == ["PSP", "PC", "DS"] and len(episode["tags"]) == 11
+    page = logic.list_articles(store, now=NOW, limit=20, cursor=None, tag="ds", author=None)
+    assert [article.id for article in page.articles] == [imported_id("pch-88")]
+    # And a category joined with bare commas is a list; commas in a heading or a number stay
+    bonus = articles[imported_id("pch-bonus-12")]
+    assert bonus["tags"] == [
+        "Interview",
+        "Behind the Scenes",
+        "Music",
+        "Top 1,000 Games",
+        "Geochemistry, Geophysics, Planetary Science",
+        "C++",
+    ]
+    # And a subject heading over 40 characters is kept, and only the 17th tag is dropped
+    council = articles[imported_id("pch-news-3")]
+    assert council["tags"][0] == "Regional transport and infrastructure policy"
+    assert len(council["tags"]) == MAX_TAGS and "Rail" not in council["tags"]
+    # And what was dropped is reported once per tag, with why
+    text = output(run)
+    assert "tags dropped: 'C#' (same slug as 'C++')" in text
+    assert f"tags dropped: 'Rail' (over {MAX_TAGS} tags)\n" in text
+    assert "DS" not in text
+    assert run.losses == {"tag": 2}

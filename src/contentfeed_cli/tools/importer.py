@@ -30,6 +30,7 @@ import calendar
 import json
 import mimetypes
 import re
+import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,6 +50,8 @@ from contentfeed.models.api import (
     MAX_ATTACHMENTS,
     MAX_AUTHORS,
     MAX_CONTENT_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
     ArticleId,
     ArticleIn,
     AttachmentIn,
@@ -75,6 +78,7 @@ EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
 _URL_ATTRIBUTES = ("href", "src", "cite")
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
+_LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _JSON_FEED = "https://jsonfeed.org/version/1"
 _TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed cdata", "partial character")
@@ -210,26 +214,56 @@ def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], lis
     return people[:MAX_AUTHORS], lost
 
 
-def _tags(raw: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(tags kept, tags dropped): at most 10, distinct as slugs, each a usable tag."""
+def _tags(raw: Iterable[str]) -> tuple[list[str], str]:
+    """(tags kept, what was dropped and why, or ""): at most :data:`MAX_TAGS`, each a usable tag,
+    one per slug. Another spelling of a kept tag ("news" after "News") is that tag; another
+    tag with a kept one's slug ("C#" after "C++") would share its feed, so it is dropped."""
     kept: list[str] = []
-    dropped: list[str] = []
-    slugs: set[str] = set()
+    dropped: dict[str, list[str]] = {}  # why: tags, in the order met
+    by_slug: dict[str, str] = {}
+    reported: set[str] = set()
     for tag in raw:
         term = " ".join(str(tag or "").split())
+        slug = slugify(term)
+        why = None
         try:
             _TAGS.validate_python(term)
         except ValidationError:
-            dropped.append(term)
-            continue
-        if slugify(term) in slugs:
-            continue
-        if len(kept) == 10:
-            dropped.append(term)
-            continue
-        slugs.add(slugify(term))
-        kept.append(term)
-    return kept, dropped
+            why = (
+                f"over {MAX_TAG_CHARS} characters"
+                if len(term) > MAX_TAG_CHARS
+                else "no letter or digit"
+                if not slug
+                else "not a usable tag"
+            )
+        else:
+            if slug in by_slug:
+                if _identity(by_slug[slug]) == _identity(term):
+                    continue
+                why = f"same slug as {by_slug[slug]!r}"
+            elif len(kept) == MAX_TAGS:
+                why = f"over {MAX_TAGS} tags"
+        if why is None:
+            by_slug[slug] = term
+            kept.append(term)
+        elif _identity(term) not in reported:
+            reported.add(_identity(term))
+            dropped.setdefault(why, []).append(repr(term))
+    return kept, "; ".join(f"{', '.join(tags)} ({why})" for why, tags in dropped.items())
+
+
+def _identity(name: str) -> str:
+    """Two spellings of one tag: the same up to case, compatibility forms and spacing (as the
+    API counts them)."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _terms(category: str) -> list[str]:
+    """The tags one category stands for. Some feeds put a whole list in one element
+    (``<category>Interview,Music,Radio</category>``): a comma with no space after it separates
+    tags, unless it sits between digits (``1,000``). A comma followed by a space belongs to
+    the name (``Geochemistry, Geophysics``)."""
+    return _LIST_COMMA.split(category)
 
 
 def _media(
@@ -397,7 +431,7 @@ def entry_item(
     title = title or text_excerpt(html or "", 80) or link or entry.guid
     tags, dropped = _tags(entry.tags)
     if dropped:
-        losses.append(("tag", "tags dropped: " + ", ".join(repr(tag) for tag in dropped)))
+        losses.append(("tag", "tags dropped: " + dropped))
     authors, lost_people = _people(entry.authors)
     losses += [("author", text) for text in lost_people]
     if not entry.authors:
@@ -563,7 +597,11 @@ def feed_entries(
                     ),
                     updated=_moment(dict.get(entry, "updated_parsed")),
                     authors=[_person(a) for a in entry.get("authors") or [] if a],
-                    tags=[str(t.get("term") or "") for t in entry.get("tags") or []],
+                    tags=[
+                        term
+                        for t in entry.get("tags") or []
+                        for term in _terms(str(t.get("term") or ""))
+                    ],
                     media=media,
                     language=title_detail.get("language"),
                     duration=_seconds(entry.get("itunes_duration")),

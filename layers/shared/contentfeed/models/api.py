@@ -28,7 +28,14 @@ from pydantic import (
 from contentfeed.text import MAX_SLUG_CHARS, slugify
 
 MAX_CONTENT_CHARS = 100_000
-MAX_TAGS = 10
+MAX_TAGS = 16
+"""Tags per article. Real feeds carry more than ten (a podcast's eleven iTunes keywords, a
+newspaper's fifteen subject keywords); each tag is one more feed entry written with the
+article, and the largest write (every tag, author and show replaced) stays within DynamoDB's
+100 actions per transaction (docs/architecture.md has the count)."""
+MAX_TAG_CHARS = MAX_SLUG_CHARS
+"""A tag is as long as its slug may be, so two tags never share a cut-off slug; subject
+headings such as "Australian security and counter-terrorism" fit."""
 MAX_AUTHORS = 5
 MAX_CONTRIBUTORS = 10
 MAX_ATTACHMENTS = 10
@@ -266,7 +273,7 @@ class PodcastIn(_Input):
     chapters_url: Url | None = Field(None, description="A Podcast Index JSON chapters file")
 
 
-Tag = Annotated[Name, Field(min_length=1, max_length=40), AfterValidator(_sluggable)]
+Tag = Annotated[Name, Field(min_length=1, max_length=MAX_TAG_CHARS), AfterValidator(_sluggable)]
 Guid = Annotated[
     StrictStr,
     Field(
