@@ -96,6 +96,8 @@ def _sam_build(template_file: Path, out: Path) -> float:
     assert sam, "aws-sam-cli is not installed in this venv (make venv)"
     command = [sam, "build", "--no-cached", "--build-dir", str(out)]
     command += ["--template-file", str(template_file), "--base-dir", str(ROOT)]
+    # The repository's settings wherever the template is (they expand the alarms' Fn::ForEach).
+    command += ["--config-file", str(ROOT / "samconfig.toml")]
     started = time.monotonic()
     result = subprocess.run(
         command,
@@ -415,6 +417,21 @@ def test_the_dev_only_check_notices_a_cli_import(tmp_path: Path) -> None:
     ]
     assert "yaml" in found
     assert "contentfeed_cli.tools" in found
+
+
+def test_the_built_template_is_one_cloudformation_reads(build: Build) -> None:
+    # Given the template `sam build` writes (what `sam deploy` uploads)
+    import yaml
+
+    text = (build.root / "template.yaml").read_text(encoding="utf-8")
+    events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    # Then it has no YAML anchors or aliases (CloudFormation reads neither): the shared checkov
+    # skips are written out …
+    assert not [e for e in events if isinstance(e, yaml.AliasEvent)]
+    assert not [e for e in events if getattr(e, "anchor", None)]
+    # … and the alarms' loop is left for CloudFormation's AWS::LanguageExtensions to expand
+    assert "Fn::ForEach::FunctionAlarms" in text
+    assert "AWS::LanguageExtensions" in text
 
 
 def test_each_function_fits_lambdas_unzipped_size_limit(build: Build, template: Template) -> None:

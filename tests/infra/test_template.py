@@ -17,6 +17,7 @@ from contentfeed.http.routes import feed_routes
 from contentfeed_cli.local.gateway import LambdaContext, build_event
 from contentfeed_cli.local.template import Template
 from tests.conftest import ROOT
+from tests.infra.expanded import expand_loops
 
 pytestmark = pytest.mark.infra
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -365,32 +366,76 @@ def test_function_permissions_are_least_privilege(template: Template) -> None:
     assert not {"dynamodb:Scan", "dynamodb:DeleteTable", "dynamodb:UpdateTable"} & api_actions
 
 
-def _alarms(template: Template) -> list[dict[str, Any]]:
-    return [a["Properties"] for a in template.resources_of_type("AWS::CloudWatch::Alarm").values()]
+@pytest.fixture(scope="module")
+def resources(template: Template) -> dict[str, dict[str, Any]]:
+    """The resources CloudFormation creates: the template's Fn::ForEach loops written out."""
+    return dict(expand_loops(template.document)["Resources"])
 
 
-def test_every_function_has_an_errors_and_a_throttles_alarm(template: Template) -> None:
+def _alarms(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        name: r["Properties"]
+        for name, r in resources.items()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+    }
+
+
+def test_every_function_has_an_errors_and_a_throttles_alarm(
+    template: Template, resources: dict[str, dict[str, Any]]
+) -> None:
+    # Given the alarms as CloudFormation creates them (the loop written out)
+    alarms = _alarms(resources)
     watched = {
         (alarm["MetricName"], alarm["Dimensions"][0]["Value"]["Ref"])
-        for alarm in _alarms(template)
+        for alarm in alarms.values()
         if alarm["Namespace"] == "AWS/Lambda"
     }
+    # Then every function has both, under the logical ids the alarms have always had …
     for name in template.resources_of_type("AWS::Serverless::Function"):
         assert ("Errors", name) in watched, f"{name} has no Errors alarm"
         assert ("Throttles", name) in watched, f"{name} has no Throttles alarm"
-    api_5xx = [a for a in _alarms(template) if a["MetricName"] == "5XXError"]
+        assert alarms[f"{name}ErrorsAlarm"]["MetricName"] == "Errors"
+        assert alarms[f"{name}ThrottlesAlarm"]["MetricName"] == "Throttles"
+    # … and any function error or throttle in 5 minutes fires it
+    for metric, name in watched:
+        if metric in ("Errors", "Throttles"):
+            alarm = alarms[f"{name}{metric}Alarm"]
+            assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Sum", 300, 1)
+            assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    api_5xx = [a for a in alarms.values() if a["MetricName"] == "5XXError"]
     assert api_5xx and api_5xx[0]["Namespace"] == "AWS/ApiGateway"
     dimensions = {d["Name"]: d["Value"] for d in api_5xx[0]["Dimensions"]}
     assert dimensions["ApiName"] == _api(template)["Name"]
     assert dimensions["Stage"] == _ref("StageName")
 
 
-def test_alarms_notify_the_optional_email_topic(template: Template) -> None:
+def test_each_function_alarm_says_what_the_failure_means(
+    template: Template, resources: dict[str, dict[str, Any]]
+) -> None:
+    # Given the descriptions the function alarms look up, by function and metric
+    descriptions = template.document["Mappings"]["AlarmDescriptions"]
+    functions = template.resources_of_type("AWS::Serverless::Function")
+    # Then they name only functions the template has (no entry outlives its function) …
+    assert set(descriptions) <= set(functions), set(descriptions) - set(functions)
+    # … and each alarm of a named function reads its own entry, which names that function
+    for name, alarm in _alarms(resources).items():
+        lookup = alarm["AlarmDescription"]
+        if not isinstance(lookup, dict):
+            continue
+        table, function, metric, _default = lookup["Fn::FindInMap"]
+        assert table == "AlarmDescriptions"
+        assert name == f"{function}{metric}Alarm"
+        assert descriptions[function][metric].startswith(function), name
+
+
+def test_alarms_notify_the_optional_email_topic(
+    template: Template, resources: dict[str, dict[str, Any]]
+) -> None:
     parameters = template.document["Parameters"]
     assert parameters["AlarmEmail"]["Default"] == ""
     topic = template.resources["AlarmTopic"]
     assert topic["Condition"] == "HasAlarmEmail"
-    for alarm in _alarms(template):
+    for alarm in _alarms(resources).values():
         assert alarm["AlarmActions"] == {
             "Fn::If": ["HasAlarmEmail", [_ref("AlarmTopic")], _ref("AWS::NoValue")]
         }
@@ -451,9 +496,9 @@ def test_outputs_name_what_an_operator_needs(template: Template) -> None:
         assert name in outputs, name
 
 
-def test_every_checkov_skip_is_justified(template: Template) -> None:
+def test_every_checkov_skip_is_justified(resources: dict[str, dict[str, Any]]) -> None:
     skips = 0
-    for name, resource in template.resources.items():
+    for name, resource in resources.items():
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
             assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"]), f"{name}: {skip}"
             assert len(skip.get("comment", "").split()) >= 8, f"{name}: {skip['id']} unexplained"
@@ -468,6 +513,11 @@ def test_samconfig_deploys_this_template_with_valid_parameters(template: Templat
     assert config["global"]["parameters"]["stack_name"] == "contentfeed"
     deploy = config["deploy"]["parameters"]
     assert "CAPABILITY_IAM" in deploy["capabilities"]
+    # the AWS::LanguageExtensions transform (Fn::ForEach) is a macro CloudFormation must expand,
+    # and every SAM CLI command expands it locally first
+    assert "CAPABILITY_AUTO_EXPAND" in deploy["capabilities"].split()
+    assert "AWS::LanguageExtensions" in template.document["Transform"]
+    assert config["global"]["parameters"]["language_extensions"] is True
     assert deploy["confirm_changeset"] is True
     assert deploy["resolve_s3"] is True
     # parsed the way `sam deploy` parses it (unquoted values with spaces would be cut short)
@@ -487,9 +537,7 @@ def test_samconfig_deploys_this_template_with_valid_parameters(template: Templat
 def test_the_translated_template_has_one_stage_and_open_preflights_only(
     template: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What CloudFormation receives after the SAM transform (as `sam validate` builds it)."""
-    import copy
-
+    """What CloudFormation receives after its transforms (as `sam validate` builds it)."""
     from samtranslator.translator.transform import transform
 
     class NoManagedPolicies:
@@ -497,7 +545,7 @@ def test_the_translated_template_has_one_stage_and_open_preflights_only(
             return {}
 
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    document = copy.deepcopy(template.document)
+    document = expand_loops(template.document)
     for resource in document["Resources"].values():
         for key in ("CodeUri", "ContentUri"):
             if key in resource.get("Properties", {}):

@@ -111,7 +111,12 @@ class Template:
         return dict(self.document.get("Resources", {}))
 
     def resources_of_type(self, kind: str) -> dict[str, dict[str, Any]]:
-        return {name: r for name, r in self.resources.items() if r.get("Type") == kind}
+        # An ``Fn::ForEach::…`` entry (a list: the alarms) declares no route, function or table.
+        return {
+            name: r
+            for name, r in self.resources.items()
+            if isinstance(r, dict) and r.get("Type") == kind
+        }
 
     def parameter_defaults(self) -> dict[str, str]:
         return {
