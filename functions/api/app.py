@@ -6,6 +6,7 @@ mapped to problem+json once, in the exception handlers at the bottom.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -446,14 +447,29 @@ def delete_show(slug: ShowSlug) -> Response[str]:
     return Response(status_code=204, body="")
 
 
-# The OpenAPI document and /docs are built on their first request, not at import: Powertools'
-# OpenAPI models (pydantic) take longer to import than boto3 does, and no other route needs them.
-# The document is cached per base URL and warm container; bounded, because without
-# PUBLIC_BASE_URL the base comes from the request's Host header, which the client chooses.
+# /openapi.json serves the document checked in beside this module (the contract: a test holds
+# it to what the routes and models generate), with `servers` naming the URL asked. Cached per
+# base URL and warm container; bounded, because without PUBLIC_BASE_URL the base comes from the
+# request's Host header, which the client chooses.
+OPENAPI_FILE = FilePath(__file__).with_name("openapi.json")
+
+
+@lru_cache(maxsize=1)
+def _checked_in_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+    return document
 
 
 @lru_cache(maxsize=16)
 def openapi_document(base: str) -> str:
+    document = {**_checked_in_document(), "servers": [{"url": base}]}
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def generated_openapi_document(base: str) -> str:
+    """The document as Powertools generates it from the routes and models (tests and
+    ``python -m functions.api.app``, never a request: its OpenAPI models take longer to
+    import than boto3 does)."""
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
     return app.get_openapi_json_schema(
@@ -596,3 +612,11 @@ def _raw(response: Response[str]) -> dict[str, Any]:
         "body": response.body,
         "isBase64Encoded": False,
     }
+
+
+OPENAPI_FILE_BASE = "https://abcdef1234.execute-api.us-east-1.amazonaws.com/v1"
+"""The server URL the checked-in document names: the sample events' API Gateway host."""
+
+if __name__ == "__main__":  # regenerate the checked-in document after a deliberate API change
+    OPENAPI_FILE.write_text(generated_openapi_document(OPENAPI_FILE_BASE), encoding="utf-8")
+    print(f"wrote {OPENAPI_FILE}")
