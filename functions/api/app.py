@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -37,6 +37,7 @@ from contentfeed.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from contentfeed.http import proxy
 from contentfeed.http.cors import CORS
 from contentfeed.http.links import link_value
 from contentfeed.http.media import HTML, JSON, PROBLEM_JSON, RSS
@@ -65,7 +66,14 @@ from contentfeed.text import rfc3339
 
 logger = Logger()
 metrics = Metrics()
-app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
+app = APIGatewayRestResolver(
+    enable_validation=True,
+    cors=CORSConfig(
+        allow_origin=CORS.allow_origin,
+        expose_headers=list(CORS.expose_headers),
+        max_age=CORS.max_age,
+    ),
+)
 OPENAPI_INFO: dict[str, Any] = {
     "title": "contentfeed API",
     "version": "1.0.0",
@@ -528,7 +536,16 @@ def handle_service_error(error: ContentFeedError) -> Response[str]:
         logger.warning("storage unavailable", cause=error.detail)
     elif isinstance(error, StorageMisconfigured):
         logger.error("storage misconfigured", cause=error.detail)
-    return from_error(error)
+    return _powertools(from_error(error))
+
+
+def _powertools(response: proxy.Response) -> Response[str]:
+    return Response(
+        status_code=response.status_code,
+        content_type=response.content_type,
+        body=response.body,
+        headers=response.headers,
+    )
 
 
 @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
@@ -537,11 +554,13 @@ def handle_validation_error(error: RequestValidationError) -> Response[str]:
     for item in error.errors():
         location = [str(part) for part in item.get("loc", ())]
         if item.get("type") == "json_invalid":
-            return problem(
-                status=400,
-                title="Malformed JSON",
-                detail="the request body is not valid JSON",
-                slug="malformed-json",
+            return _powertools(
+                problem(
+                    status=400,
+                    title="Malformed JSON",
+                    detail="the request body is not valid JSON",
+                    slug="malformed-json",
+                )
             )
         source = location[0] if location else "body"
         field = ".".join(location[1:]) or source
@@ -550,24 +569,29 @@ def handle_validation_error(error: RequestValidationError) -> Response[str]:
                 field=field, message=str(item.get("msg", "invalid")), type=str(item.get("type"))
             )
         )
-    return problem(
-        status=422,
-        title="Invalid request",
-        detail=f"{len(issues)} field(s) are invalid: " + ", ".join(issue.field for issue in issues),
-        slug="validation",
-        issues=issues,
+    return _powertools(
+        problem(
+            status=422,
+            title="Invalid request",
+            detail=f"{len(issues)} field(s) are invalid: "
+            + ", ".join(issue.field for issue in issues),
+            slug="validation",
+            issues=issues,
+        )
     )
 
 
 @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
 def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
-    return from_error(UnsupportedMediaType(f"send the body as {JSON}"))
+    return _powertools(from_error(UnsupportedMediaType(f"send the body as {JSON}")))
 
 
 @app.not_found
 def handle_not_found(_: Exception) -> Response[str]:
     """Unknown paths are 404; a known path with another method is 405 with ``Allow``."""
-    return from_error(not_allowed(app.current_event.http_method, app.current_event.path))
+    return _powertools(
+        from_error(not_allowed(app.current_event.http_method, app.current_event.path))
+    )
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -601,7 +625,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return app.resolve(as_json_request(event), context)
 
 
-def _raw(response: Response[str]) -> dict[str, Any]:
+def _raw(response: proxy.Response) -> dict[str, Any]:
     headers = {
         "Content-Type": response.content_type or JSON,
         **{k: str(v) for k, v in response.headers.items()},

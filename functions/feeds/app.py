@@ -7,13 +7,12 @@ readable page with a note on how to subscribe, at the same URL (``Vary: Accept``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -32,6 +31,7 @@ from contentfeed.http.cors import CORS
 from contentfeed.http.negotiation import prefers_html
 from contentfeed.http.paging import decode_cursor
 from contentfeed.http.problem import from_error
+from contentfeed.http.proxy import Response, Router
 from contentfeed.http.request import base_url, header
 from contentfeed.http.routes import (
     FORMAT_TITLES,
@@ -56,7 +56,6 @@ from contentfeed.text import slugify
 
 logger = Logger()
 metrics = Metrics()
-app = APIGatewayRestResolver(cors=CORS)
 
 ALLOW = "GET, HEAD"
 
@@ -130,21 +129,24 @@ def _content_type(request: FeedRequest) -> str:
     return media.with_charset(media.HTML if request.html else media.FEED_TYPES[request.format])
 
 
-def _respond(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> Response[str]:
+def _respond(
+    event: Mapping[str, Any], kind: Kind, slug: str, fmt: Format, *, home: bool = False
+) -> Response:
     settings = get_settings()
     now = clock()
-    request = _request(kind, slug, fmt, home=home, now=now)
-    base = base_url(app.current_event.raw_event, settings)
+    request = _request(event, kind, slug, fmt, home=home, now=now)
+    base = base_url(event, settings)
+    head = event.get("httpMethod") == "HEAD"
     serve = serve_show_feed if request.kind is Kind.SHOW else serve_feed
     answer: FeedAnswer = serve(
         get_store(),
         request,
-        lambda: renderer_for(request, base, head=app.current_event.http_method == "HEAD"),
+        lambda: renderer_for(request, base, head=head),
         settings=settings,
         base=base,
         now=now,
-        if_none_match=header(app.current_event.raw_event, "If-None-Match"),
-        if_modified_since=header(app.current_event.raw_event, "If-Modified-Since"),
+        if_none_match=header(event, "If-None-Match"),
+        if_modified_since=header(event, "If-Modified-Since"),
     )
     ttl = settings.feed_ttl_minutes * 60
     headers: dict[str, str | list[str]] = {
@@ -166,14 +168,16 @@ def _respond(kind: Kind, slug: str, fmt: Format, *, home: bool = False) -> Respo
     )
     if answer.not_modified:
         return Response(status_code=304, headers=headers, body="")
-    body = "" if app.current_event.http_method == "HEAD" else (answer.body or b"").decode("utf-8")
+    body = "" if head else (answer.body or b"").decode("utf-8")
     return Response(
         status_code=200, content_type=_content_type(request), headers=headers, body=body
     )
 
 
-def _request(kind: Kind, slug: str, fmt: Format, *, home: bool, now: datetime) -> FeedRequest:
-    params = app.current_event.query_string_parameters or {}
+def _request(
+    event: Mapping[str, Any], kind: Kind, slug: str, fmt: Format, *, home: bool, now: datetime
+) -> FeedRequest:
+    params = event.get("queryStringParameters") or {}
     cursor = params.get("cursor") or None
     name = slugify(unquote(slug)) if kind is not Kind.SITE else ""
     if kind is not Kind.SITE and not name:
@@ -182,30 +186,14 @@ def _request(kind: Kind, slug: str, fmt: Format, *, home: bool, now: datetime) -
         kind=kind,
         slug=name,
         format=fmt,
-        html=home or prefers_html(header(app.current_event.raw_event, "Accept")),
+        html=home or prefers_html(header(event, "Accept")),
         home=home,
         # A show feed has no pages: a cursor there is ignored.
         after=None if cursor is None or kind is Kind.SHOW else decode_cursor(cursor, now=now),
     )
 
 
-def _register(route: FeedRoute) -> None:
-    """One resolver route per entry of the route table (``contentfeed.http.routes``)."""
-
-    @app.route(route.path("<>"), method=["GET", "HEAD"])
-    def feed(**parameters: str) -> Response[str]:
-        if route.format is None:
-            return _respond(Kind.SITE, "", Format.RSS, home=True)
-        slug = parameters[route.parameter] if route.parameter else ""
-        return _respond(route.kind, slug, route.format)
-
-
-for _route in feed_routes():
-    _register(_route)
-
-
-@app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
-def handle_service_error(error: ContentFeedError) -> Response[str]:
+def handle_service_error(error: ContentFeedError) -> Response:
     if isinstance(error, StorageUnavailable):
         logger.warning("storage unavailable", cause=error.detail)
     elif isinstance(error, StorageMisconfigured):
@@ -213,17 +201,34 @@ def handle_service_error(error: ContentFeedError) -> Response[str]:
     return from_error(error)
 
 
-@app.not_found
-def handle_not_found(_: Exception) -> Response[str]:
-    method = app.current_event.http_method
-    if method not in ("GET", "HEAD") and is_feed_path(app.current_event.path):
+def handle_not_found(method: str, path: str) -> Response:
+    if method not in ("GET", "HEAD") and is_feed_path(path):
         return from_error(
             MethodNotAllowed(f"{method} is not allowed here; use {ALLOW}", allow=ALLOW)
         )
-    return from_error(NotFound(f"no route {method} {app.current_event.path}"))
+    return from_error(NotFound(f"no route {method} {path}"))
+
+
+router = Router(on_error=handle_service_error, on_not_found=handle_not_found, cors=CORS)
+
+
+def _register(route: FeedRoute) -> None:
+    """One route per entry of the route table (``contentfeed.http.routes``)."""
+
+    def feed(event: Mapping[str, Any], **parameters: str) -> Response:
+        if route.format is None:
+            return _respond(event, Kind.SITE, "", Format.RSS, home=True)
+        slug = parameters[route.parameter] if route.parameter else ""
+        return _respond(event, route.kind, slug, route.format)
+
+    router.add(("GET", "HEAD"), route.path("<>"), feed)
+
+
+for _route in feed_routes():
+    _register(_route)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return router.resolve(event)

@@ -12,23 +12,29 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from contentfeed.errors import ContentFeedError
 from contentfeed.http.cors import CORS
 from contentfeed.http.problem import from_error
+from contentfeed.http.proxy import Response, Router
 from contentfeed.http.routes import not_allowed
 
 logger = Logger()
-app = APIGatewayRestResolver(cors=CORS)
 
 
-@app.not_found
-def handle_not_found(_: Exception) -> Response[str]:
-    return from_error(not_allowed(app.current_event.http_method, app.current_event.path))
+def handle_not_found(method: str, path: str) -> Response:
+    return from_error(not_allowed(method, path))
+
+
+def handle_error(error: ContentFeedError) -> Response:
+    return from_error(error)
+
+
+router = Router(on_error=handle_error, on_not_found=handle_not_found, cors=CORS)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return router.resolve(event)

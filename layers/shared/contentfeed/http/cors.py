@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import CORSConfig
+from contentfeed.http.proxy import Cors
 
-CORS = CORSConfig(
+CORS = Cors(
     allow_origin="*",
-    expose_headers=["ETag", "Last-Modified", "Link", "Location", "Retry-After"],
+    expose_headers=("ETag", "Last-Modified", "Link", "Location", "Retry-After"),
     max_age=600,
 )

@@ -6,8 +6,6 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from contentfeed.errors import (
     PROBLEM_BASE,
     ContentFeedError,
@@ -17,6 +15,7 @@ from contentfeed.errors import (
     StorageUnavailable,
 )
 from contentfeed.http.media import PROBLEM_JSON
+from contentfeed.http.proxy import Response
 
 
 def problem_body(
@@ -48,7 +47,7 @@ def problem(
     slug: str,
     issues: Sequence[FieldIssue] = (),
     headers: Mapping[str, str] | None = None,
-) -> Response[str]:
+) -> Response:
     return Response(
         status_code=status,
         content_type=PROBLEM_JSON,
@@ -60,7 +59,7 @@ def problem(
     )
 
 
-def from_error(error: ContentFeedError) -> Response[str]:
+def from_error(error: ContentFeedError) -> Response:
     headers: dict[str, str] = {}
     if isinstance(error, StorageUnavailable):
         headers["Retry-After"] = str(error.retry_after_seconds)
