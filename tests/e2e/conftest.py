@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.e2e.readers import browser_command, require
 
 KEY = "cf_e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -95,3 +97,22 @@ def running_server(*args: str, extra_env: dict[str, str] | None = None) -> Itera
 def server() -> Iterator[Server]:
     with running_server() as started:
         yield started
+
+
+# --- real readers (tests/e2e/readers.py) --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def newsboat() -> str:
+    return require("newsboat", "newsboat")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return require("chromium", "chromium")
+
+
+@pytest.fixture
+def browser(chromium: str, tmp_path: Path) -> list[str]:
+    """The command line of a headless Chromium with a throwaway profile."""
+    return browser_command(chromium, tmp_path / "profile")

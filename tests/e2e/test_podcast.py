@@ -18,7 +18,7 @@ from lxml import html
 
 from tests.e2e.conftest import Server
 from tests.e2e.feedrules import json_problems, rss_problems
-from tests.e2e.test_readers import Newsboat, require, run_browser
+from tests.e2e.readers import Newsboat, run_browser
 
 pytestmark = pytest.mark.e2e
 
@@ -79,9 +79,9 @@ def feed_url(server: Server) -> str:
 
 
 def test_newsboat_reads_every_episode_with_its_podcast_url(
-    server: Server, podcast: list[dict[str, Any]], tmp_path: Path
+    server: Server, podcast: list[dict[str, Any]], newsboat: str, tmp_path: Path
 ) -> None:
-    reader = Newsboat(require("newsboat", "newsboat"), tmp_path, feed_url(server))
+    reader = Newsboat(newsboat, tmp_path, feed_url(server))
     reader.run("reload")
     with sqlite3.connect(tmp_path / "cache.db") as db:
         rows = db.execute(
@@ -112,22 +112,6 @@ def test_feedparser_and_podcastparser_read_the_served_feed(
     episodes = podcastparser.parse(feed_url(server), io.BytesIO(reply.body))["episodes"]
     assert [(e["title"], e["total_time"], e["enclosures"][0]["url"]) for e in episodes] == [
         (a["title"], a["attachments"][0]["duration"], a["attachments"][0]["url"]) for a in podcast
-    ]
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> list[str]:
-    return [
-        require("chromium", "chromium"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
     ]
 
 

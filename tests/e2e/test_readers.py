@@ -1,16 +1,12 @@
 """Real readers read the feeds: newsboat (a terminal feed reader) and headless Chromium.
 
-Both are system packages (Debian ``newsboat`` and ``chromium``). Without them these tests skip
-with the package to install, except in CI (``CI`` set), which must have them: there they fail.
+Both are system packages (Debian ``newsboat`` and ``chromium``); tests/e2e/readers.py runs them,
+and skips these tests without them (except in CI, which must have them: there they fail).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import sqlite3
 import struct
-import subprocess
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -21,21 +17,11 @@ from lxml import html
 from contentfeed_cli.local.seed import sample_articles
 from tests.e2e.conftest import Server
 from tests.e2e.feedrules import Scope, feed_ids, feed_titles, fetch, list_articles
+from tests.e2e.readers import Newsboat, run_browser
 
 pytestmark = pytest.mark.e2e
 
 SUBSCRIBE_NOTE = "To subscribe, copy this address into your feed reader"
-
-
-def require(binary: str, package: str) -> str:
-    """The path of a system tool, or skip (fail in CI) naming the Debian package to install."""
-    found = shutil.which(binary)
-    if found:
-        return found
-    message = f"`{binary}` is not installed: apt-get install {package}"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (CI must have it: see .ci/run)")
-    pytest.skip(message)
 
 
 def sample_titles() -> set[str]:
@@ -48,44 +34,6 @@ def sample_titles() -> set[str]:
 
 
 # --- newsboat ----------------------------------------------------------------------------------
-
-
-class Newsboat:
-    """newsboat run non-interactively on one feed, with its own config, cache and home."""
-
-    def __init__(self, binary: str, folder: Path, url: str) -> None:
-        self.binary, self.folder, self.url = binary, folder, url
-        (folder / "urls").write_text(url + "\n", encoding="utf-8")
-        (folder / "config").write_text(
-            "download-timeout 30\nreload-threads 1\nshow-read-feeds yes\n", encoding="utf-8"
-        )
-
-    def run(self, *commands: str) -> str:
-        result = subprocess.run(
-            [self.binary, "-u", "urls", "-c", "cache.db", "-C", "config", "-x", *commands],
-            cwd=self.folder,
-            env={**os.environ, "HOME": str(self.folder), "XDG_CONFIG_HOME": str(self.folder)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def items(self) -> dict[str, tuple[str, str, int]]:
-        """guid → (title, url, pubDate as a Unix time), from newsboat's own cache."""
-        with sqlite3.connect(self.folder / "cache.db") as db:
-            rows = db.execute(
-                "SELECT guid, title, url, pubDate FROM rss_item WHERE feedurl = ? AND deleted = 0",
-                (self.url,),
-            ).fetchall()
-        return {guid: (title, url, pub_date) for guid, title, url, pub_date in rows}
-
-
-@pytest.fixture(scope="module")
-def newsboat() -> str:
-    return require("newsboat", "newsboat")
 
 
 @pytest.mark.parametrize("path", ["/feed.xml", "/atom.xml"])
@@ -148,36 +96,6 @@ def test_newsboat_shows_an_edit_without_a_duplicate(
 
 
 # --- headless Chromium -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return require("chromium", "chromium")
-
-
-@pytest.fixture
-def browser(chromium: str, tmp_path: Path) -> list[str]:
-    """The command line of a headless Chromium with a throwaway profile."""
-    return [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-
-
-def run_browser(command: list[str], *arguments: str) -> str:
-    result = subprocess.run(
-        [*command, *arguments], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
 
 
 def page_text(dom: str) -> tuple[str, list[str]]:
