@@ -3,25 +3,20 @@
 Routes parse, call one logic function and shape the response. Errors are typed exceptions
 mapped to problem+json once, in the exception handlers at the bottom.
 """
-
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: the routes' parameters are declared in
+# ``Annotated`` types that Powertools reads when the validating resolver is built, and they name
+# what that builder imports (pydantic models, Powertools' parameter classes).
 
 import json
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -46,34 +41,16 @@ from contentfeed.http.problem import from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
 from contentfeed.http.routes import not_allowed
 from contentfeed.limits import LIST_BYTE_BUDGET
-from contentfeed.logic import articles as logic
-from contentfeed.logic import shows as show_logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
-from contentfeed.models.api import (
-    ArticleId,
-    ArticleIn,
-    ArticleOut,
-    ArticlePage,
-    ArticlePatch,
-    Problem,
-    ShowIn,
-    ShowList,
-    ShowOut,
-)
 from contentfeed.models.show import Show
 from contentfeed.text import rfc3339
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
 logger = Logger()
 metrics = Metrics()
-app = APIGatewayRestResolver(
-    enable_validation=True,
-    cors=CORSConfig(
-        allow_origin=CORS.allow_origin,
-        expose_headers=list(CORS.expose_headers),
-        max_age=CORS.max_age,
-    ),
-)
 OPENAPI_INFO: dict[str, Any] = {
     "title": "contentfeed API",
     "version": "1.0.0",
@@ -85,27 +62,6 @@ OPENAPI_INFO: dict[str, Any] = {
 WRITE_KEY: list[dict[str, list[str]]] = [{"writeKey": []}]
 
 
-def _problem_response(description: str) -> OpenAPIResponse:
-    return {"description": description, "content": {PROBLEM_JSON: {"model": Problem}}}
-
-
-READ_ERRORS: dict[int, OpenAPIResponse] = {
-    400: _problem_response("Malformed request"),
-    422: _problem_response("Invalid parameters"),
-    429: _problem_response("Throttled by the API stage; retry after Retry-After seconds"),
-    503: _problem_response("Storage unavailable; retry after Retry-After seconds"),
-}
-WRITE_ERRORS: dict[int, OpenAPIResponse] = {
-    **READ_ERRORS,
-    401: _problem_response("Missing, wrong or revoked write key"),
-    409: _problem_response("Conflict: the slug or the guid is taken by another article"),
-    412: _problem_response("If-Match does not match the current version"),
-    413: _problem_response("Body too large"),
-    415: _problem_response("Body is not JSON"),
-    422: _problem_response("Invalid article; `errors` names each bad field"),
-}
-
-
 get_store = default_store  # a name of this module, so tests can give it another store
 
 
@@ -113,352 +69,6 @@ def clock() -> datetime:
     return datetime.now(UTC)
 
 
-def _out(article: Article, base: str) -> ArticleOut:
-    links = {"self": f"{base}/articles/{article.id}", "alternate": article.url}
-    return ArticleOut.model_validate({**logic.output_document(article), "links": links})
-
-
-def _article_response(
-    article: Article, *, status: int = 200, extra: dict[str, str] | None = None
-) -> Response[str]:
-    base = base_url(app.current_event.raw_event, get_settings())
-    headers = {"ETag": logic.etag(article), "Cache-Control": "no-cache", **(extra or {})}
-    return Response(
-        status_code=status,
-        content_type=JSON,
-        body=_out(article, base).model_dump_json(),
-        headers=headers,
-    )
-
-
-def _principal() -> str:
-    """Who the authorizer let in (idempotency keys are scoped to it)."""
-    context = app.current_event.raw_event.get("requestContext") or {}
-    return str((context.get("authorizer") or {}).get("principalId") or "")
-
-
-def _preconditions() -> logic.Preconditions:
-    return logic.Preconditions.from_headers(
-        header(app.current_event.raw_event, "If-Match"),
-        header(app.current_event.raw_event, "If-None-Match"),
-    )
-
-
-@app.get(
-    "/articles",
-    summary="List published articles, newest first",
-    responses={
-        200: {"description": "One page", "content": {JSON: {"model": ArticlePage}}},
-        **READ_ERRORS,
-    },
-)
-def list_articles(
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    cursor: Annotated[str | None, Query(max_length=300, description="From a previous page")] = None,
-    tag: Annotated[
-        str | None, Query(max_length=80, description="Only this tag (name or slug)")
-    ] = None,
-    author: Annotated[
-        str | None, Query(max_length=120, description="Only this author (name or slug)")
-    ] = None,
-) -> Response[str]:
-    page = logic.list_articles(
-        get_store(), now=clock(), limit=limit, cursor=cursor, tag=tag, author=author
-    )
-    base = base_url(app.current_event.raw_event, get_settings())
-    items = fill_budget(
-        (_out(article, base).model_dump_json() for article in page.articles), LIST_BYTE_BUDGET
-    )
-    after = page.after
-    if len(items) < len(page.articles):  # the byte budget cut the page: go on after the last
-        after = entry_position(page.articles[len(items) - 1])
-    next_cursor = encode_cursor(after) if after else None
-    next_url = None
-    if next_cursor:
-        query = {"limit": limit, "cursor": next_cursor, "tag": tag, "author": author}
-        next_url = f"{base}/articles?" + urlencode(
-            {k: v for k, v in query.items() if v is not None}
-        )
-    # The page as ArticlePage writes it, with the items already serialised (and measured) spliced in.
-    envelope = ArticlePage(items=[], cursor=next_cursor, next=next_url).model_dump_json()
-    body = '{"items":[' + ",".join(items) + "]" + envelope.removeprefix('{"items":[]')
-    headers = {"Cache-Control": "public, max-age=60"}
-    if next_url:
-        headers["Link"] = link_value(next_url, rel="next")
-    return Response(status_code=200, content_type=JSON, body=body, headers=headers)
-
-
-@app.get(
-    "/articles/<article_id>",
-    summary="One article (drafts and scheduled ones only with a key)",
-    responses={
-        200: {"description": "The article", "content": {JSON: {"model": ArticleOut}}},
-        404: _problem_response("No such article (or not visible without a key)"),
-        410: _problem_response("The article was deleted"),
-        **READ_ERRORS,
-    },
-)
-def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
-    store = get_store()
-    authorization = header(app.current_event.raw_event, "Authorization")
-    privileged = authorization is not None and is_valid_key(store, authorization)
-    article = logic.get_article(store, article_id, now=clock(), privileged=privileged)
-    return _article_response(article)
-
-
-@app.post(
-    "/articles",
-    security=WRITE_KEY,
-    summary="Create an article (a retry with the same Idempotency-Key returns the first result)",
-    responses={
-        201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
-        410: _problem_response(
-            "A retry whose Idempotency-Key created an article that was deleted since"
-        ),
-        **WRITE_ERRORS,
-    },
-)
-def create_article(
-    article: Annotated[ArticleIn, Body()],
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=255,
-            pattern=r"^[\x21-\x7e]+$",
-            description="Retries with the same key and body return the first result",
-        ),
-    ] = None,
-) -> Response[str]:
-    now = clock()
-    claim = None
-    if idempotency_key is not None:
-        claim = logic.idempotency_claim(idempotency_key, _principal(), article, now=now)
-    created = logic.create_article(get_store(), get_settings(), article, now=now, claim=claim)
-    metrics.add_metric(name="ArticleCreated", unit=MetricUnit.Count, value=1)
-    logger.info("article created", article_id=created.id, version=created.version)
-    base = base_url(app.current_event.raw_event, get_settings())
-    return _article_response(
-        created, status=201, extra={"Location": f"{base}/articles/{created.id}"}
-    )
-
-
-@app.put(
-    "/articles/<article_id>",
-    security=WRITE_KEY,
-    summary="Create or replace an article under a client-chosen id",
-    responses={
-        200: {"description": "Replaced", "content": {JSON: {"model": ArticleOut}}},
-        201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
-        **WRITE_ERRORS,
-    },
-)
-def put_article(
-    article_id: Annotated[ArticleId, Path()], article: Annotated[ArticleIn, Body()]
-) -> Response[str]:
-    saved, created = logic.replace_article(
-        get_store(),
-        get_settings(),
-        article_id,
-        article,
-        preconditions=_preconditions(),
-        now=clock(),
-    )
-    metrics.add_metric(
-        name="ArticleCreated" if created else "ArticleUpdated", unit=MetricUnit.Count, value=1
-    )
-    logger.info("article saved", article_id=saved.id, version=saved.version, new=created)
-    if created:
-        base = base_url(app.current_event.raw_event, get_settings())
-        return _article_response(
-            saved, status=201, extra={"Location": f"{base}/articles/{saved.id}"}
-        )
-    return _article_response(saved)
-
-
-@app.patch(
-    "/articles/<article_id>",
-    security=WRITE_KEY,
-    summary="Change an article with a JSON Merge Patch (RFC 7396)",
-    responses={
-        200: {"description": "Patched", "content": {JSON: {"model": ArticleOut}}},
-        404: _problem_response("No such article"),
-        410: _problem_response("The article was deleted"),
-        **WRITE_ERRORS,
-    },
-)
-def patch_article(
-    article_id: Annotated[ArticleId, Path()], patch: Annotated[ArticlePatch, Body()]
-) -> Response[str]:
-    saved = logic.patch_article(
-        get_store(),
-        get_settings(),
-        article_id,
-        patch.document(),
-        preconditions=_preconditions(),
-        now=clock(),
-    )
-    metrics.add_metric(name="ArticleUpdated", unit=MetricUnit.Count, value=1)
-    logger.info("article patched", article_id=saved.id, version=saved.version)
-    return _article_response(saved)
-
-
-@app.delete(
-    "/articles/<article_id>",
-    security=WRITE_KEY,
-    summary="Delete an article (GET answers 410 afterwards)",
-    responses={
-        204: {"description": "Deleted", "content": {}},
-        404: _problem_response("No such article"),
-        410: _problem_response("Already deleted"),
-        **WRITE_ERRORS,
-    },
-)
-def delete_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
-    logic.delete_article(get_store(), article_id, preconditions=_preconditions(), now=clock())
-    metrics.add_metric(name="ArticleDeleted", unit=MetricUnit.Count, value=1)
-    logger.info("article deleted", article_id=article_id)
-    return Response(status_code=204, body="")
-
-
-# -------------------------------------------------------------------- shows
-
-ShowSlug = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=80,
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-        description="The show's slug: lower-case words joined by hyphens",
-    ),
-]
-
-
-def _show_out(show: Show, base: str) -> ShowOut:
-    feed = show_logic.feed_url(base, show.slug)
-    return ShowOut.model_validate(
-        {
-            **asdict(show),
-            "type": show.type.value,
-            "created_at": rfc3339(show.created_at),
-            "updated_at": rfc3339(show.updated_at),
-            "links": {
-                "self": f"{base}/shows/{show.slug}",
-                "feed": feed,
-                "json_feed": feed.removesuffix("feed.xml") + "feed.json",
-            },
-        }
-    )
-
-
-def _show_response(show: Show, *, status: int = 200) -> Response[str]:
-    base = base_url(app.current_event.raw_event, get_settings())
-    headers = {
-        "ETag": show_logic.etag(show),
-        "Cache-Control": "no-cache",
-        "Link": link_value(show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS),
-    }
-    if status == 201:
-        headers["Location"] = f"{base}/shows/{show.slug}"
-    return Response(
-        status_code=status,
-        content_type=JSON,
-        body=_show_out(show, base).model_dump_json(),
-        headers=headers,
-    )
-
-
-@app.get(
-    "/shows",
-    summary="Every podcast show, with the URL of its feed",
-    responses={
-        200: {"description": "The shows, by slug", "content": {JSON: {"model": ShowList}}},
-        **READ_ERRORS,
-    },
-)
-def list_shows() -> Response[str]:
-    base = base_url(app.current_event.raw_event, get_settings())
-    shows = show_logic.list_shows(get_store())
-    body = ShowList(items=[_show_out(show, base) for show in shows])
-    links = [
-        link_value(
-            show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS, title=show.title
-        )
-        for show in shows
-    ]
-    headers: dict[str, str | list[str]] = {"Cache-Control": "public, max-age=60"}
-    if links:
-        headers["Link"] = links
-    return Response(
-        status_code=200, content_type=JSON, body=body.model_dump_json(), headers=headers
-    )
-
-
-@app.get(
-    "/shows/<slug>",
-    summary="One podcast show",
-    responses={
-        200: {"description": "The show", "content": {JSON: {"model": ShowOut}}},
-        404: _problem_response("No such show"),
-        **READ_ERRORS,
-    },
-)
-def get_show(slug: ShowSlug) -> Response[str]:
-    return _show_response(show_logic.get_show(get_store(), slug))
-
-
-@app.put(
-    "/shows/<slug>",
-    security=WRITE_KEY,
-    summary="Create or replace a podcast show (its feed: /shows/{slug}/feed.xml)",
-    responses={
-        200: {"description": "Replaced", "content": {JSON: {"model": ShowOut}}},
-        201: {"description": "Created", "content": {JSON: {"model": ShowOut}}},
-        **WRITE_ERRORS,
-        409: _problem_response("The guid cannot change"),
-        422: _problem_response("Invalid show; `errors` names each bad field"),
-    },
-)
-def put_show(slug: ShowSlug, show: Annotated[ShowIn, Body()]) -> Response[str]:
-    settings = get_settings()
-    saved, created = show_logic.put_show(
-        get_store(),
-        settings,
-        slug,
-        show,
-        base=base_url(app.current_event.raw_event, settings),
-        preconditions=_preconditions(),
-        now=clock(),
-    )
-    metrics.add_metric(
-        name="ShowCreated" if created else "ShowUpdated", unit=MetricUnit.Count, value=1
-    )
-    logger.info("show saved", show=saved.slug, version=saved.version, new=created)
-    return _show_response(saved, status=201 if created else 200)
-
-
-@app.delete(
-    "/shows/<slug>",
-    security=WRITE_KEY,
-    summary="Delete a podcast show (its episodes stay articles)",
-    responses={
-        204: {"description": "Deleted", "content": {}},
-        404: _problem_response("No such show"),
-        **WRITE_ERRORS,
-    },
-)
-def delete_show(slug: ShowSlug) -> Response[str]:
-    show_logic.delete_show(get_store(), slug, preconditions=_preconditions(), now=clock())
-    metrics.add_metric(name="ShowDeleted", unit=MetricUnit.Count, value=1)
-    logger.info("show deleted", show=slug)
-    return Response(status_code=204, body="")
-
-
-# /openapi.json serves the document checked in beside this module (the contract: a test holds
-# it to what the routes and models generate), with `servers` naming the URL asked. Cached per
-# base URL and warm container; bounded, because without PUBLIC_BASE_URL the base comes from the
-# request's Host header, which the client chooses.
 OPENAPI_FILE = FilePath(__file__).with_name("openapi.json")
 
 
@@ -480,7 +90,7 @@ def generated_openapi_document(base: str) -> str:
     import than boto3 does)."""
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-    return app.get_openapi_json_schema(
+    return resolver().get_openapi_json_schema(
         **OPENAPI_INFO,
         servers=[Server(url=base)],
         security_schemes={"writeKey": HTTPBearer(description="A contentfeed write key")},
@@ -515,83 +125,472 @@ def _swagger_assets() -> tuple[str, str]:
     )
 
 
-@app.get("/openapi.json", summary="This API's OpenAPI 3 description", include_in_schema=False)
-def openapi() -> Response[str]:
-    base = base_url(app.current_event.raw_event, get_settings())
-    return Response(status_code=200, content_type=JSON, body=openapi_document(base))
+# ------------------------------------------------------------ the resolver
 
 
-@app.get("/docs", summary="Interactive API documentation", include_in_schema=False)
-def docs() -> Response[str]:
-    base = base_url(app.current_event.raw_event, get_settings())
-    return Response(status_code=200, content_type=HTML, body=docs_page(base))
+@lru_cache(maxsize=1)
+def resolver() -> "APIGatewayRestResolver":
+    """Every route, validated by Powertools against the pydantic models: built on the first
+    request that needs it, not at import. Pydantic, the models and Powertools' event handler
+    cost a cold start more than half of importing boto3, and ``/openapi.json`` and ``/docs``,
+    served from the checked-in document, need none of them."""
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+    from aws_lambda_powertools.event_handler.openapi.exceptions import (
+        RequestUnsupportedContentType,
+        RequestValidationError,
+    )
+    from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-
-# ------------------------------------------------------------------- errors
-
-
-@app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
-def handle_service_error(error: ContentFeedError) -> Response[str]:
-    if isinstance(error, StorageUnavailable):
-        logger.warning("storage unavailable", cause=error.detail)
-    elif isinstance(error, StorageMisconfigured):
-        logger.error("storage misconfigured", cause=error.detail)
-    return _powertools(from_error(error))
-
-
-def _powertools(response: proxy.Response) -> Response[str]:
-    return Response(
-        status_code=response.status_code,
-        content_type=response.content_type,
-        body=response.body,
-        headers=response.headers,
+    from contentfeed.logic import articles as logic
+    from contentfeed.logic import shows as show_logic
+    from contentfeed.models.api import (
+        ArticleId,
+        ArticleIn,
+        ArticleOut,
+        ArticlePage,
+        ArticlePatch,
+        Problem,
+        ShowIn,
+        ShowList,
+        ShowOut,
     )
 
+    app = APIGatewayRestResolver(
+        enable_validation=True,
+        cors=CORSConfig(
+            allow_origin=CORS.allow_origin,
+            expose_headers=list(CORS.expose_headers),
+            max_age=CORS.max_age,
+        ),
+    )
 
-@app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
-def handle_validation_error(error: RequestValidationError) -> Response[str]:
-    issues = []
-    for item in error.errors():
-        location = [str(part) for part in item.get("loc", ())]
-        if item.get("type") == "json_invalid":
-            return _powertools(
-                problem(
-                    status=400,
-                    title="Malformed JSON",
-                    detail="the request body is not valid JSON",
-                    slug="malformed-json",
+    def _problem_response(description: str) -> OpenAPIResponse:
+        return {"description": description, "content": {PROBLEM_JSON: {"model": Problem}}}
+
+    read_errors: dict[int, OpenAPIResponse] = {
+        400: _problem_response("Malformed request"),
+        422: _problem_response("Invalid parameters"),
+        429: _problem_response("Throttled by the API stage; retry after Retry-After seconds"),
+        503: _problem_response("Storage unavailable; retry after Retry-After seconds"),
+    }
+    write_errors: dict[int, OpenAPIResponse] = {
+        **read_errors,
+        401: _problem_response("Missing, wrong or revoked write key"),
+        409: _problem_response("Conflict: the slug or the guid is taken by another article"),
+        412: _problem_response("If-Match does not match the current version"),
+        413: _problem_response("Body too large"),
+        415: _problem_response("Body is not JSON"),
+        422: _problem_response("Invalid article; `errors` names each bad field"),
+    }
+
+    def _out(article: Article, base: str) -> ArticleOut:
+        links = {"self": f"{base}/articles/{article.id}", "alternate": article.url}
+        return ArticleOut.model_validate({**logic.output_document(article), "links": links})
+
+    def _article_response(
+        article: Article, *, status: int = 200, extra: dict[str, str] | None = None
+    ) -> Response[str]:
+        base = base_url(app.current_event.raw_event, get_settings())
+        headers = {"ETag": logic.etag(article), "Cache-Control": "no-cache", **(extra or {})}
+        return Response(
+            status_code=status,
+            content_type=JSON,
+            body=_out(article, base).model_dump_json(),
+            headers=headers,
+        )
+
+    def _principal() -> str:
+        """Who the authorizer let in (idempotency keys are scoped to it)."""
+        context = app.current_event.raw_event.get("requestContext") or {}
+        return str((context.get("authorizer") or {}).get("principalId") or "")
+
+    def _preconditions() -> logic.Preconditions:
+        return logic.Preconditions.from_headers(
+            header(app.current_event.raw_event, "If-Match"),
+            header(app.current_event.raw_event, "If-None-Match"),
+        )
+
+    @app.get(
+        "/articles",
+        summary="List published articles, newest first",
+        responses={
+            200: {"description": "One page", "content": {JSON: {"model": ArticlePage}}},
+            **read_errors,
+        },
+    )
+    def list_articles(
+        limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
+        cursor: Annotated[
+            str | None, Query(max_length=300, description="From a previous page")
+        ] = None,
+        tag: Annotated[
+            str | None, Query(max_length=80, description="Only this tag (name or slug)")
+        ] = None,
+        author: Annotated[
+            str | None, Query(max_length=120, description="Only this author (name or slug)")
+        ] = None,
+    ) -> Response[str]:
+        page = logic.list_articles(
+            get_store(), now=clock(), limit=limit, cursor=cursor, tag=tag, author=author
+        )
+        base = base_url(app.current_event.raw_event, get_settings())
+        items = fill_budget(
+            (_out(article, base).model_dump_json() for article in page.articles), LIST_BYTE_BUDGET
+        )
+        after = page.after
+        if len(items) < len(page.articles):  # the byte budget cut the page: go on after the last
+            after = entry_position(page.articles[len(items) - 1])
+        next_cursor = encode_cursor(after) if after else None
+        next_url = None
+        if next_cursor:
+            query = {"limit": limit, "cursor": next_cursor, "tag": tag, "author": author}
+            next_url = f"{base}/articles?" + urlencode(
+                {k: v for k, v in query.items() if v is not None}
+            )
+        # The page as ArticlePage writes it, with the items already serialised (and measured) spliced in.
+        envelope = ArticlePage(items=[], cursor=next_cursor, next=next_url).model_dump_json()
+        body = '{"items":[' + ",".join(items) + "]" + envelope.removeprefix('{"items":[]')
+        headers = {"Cache-Control": "public, max-age=60"}
+        if next_url:
+            headers["Link"] = link_value(next_url, rel="next")
+        return Response(status_code=200, content_type=JSON, body=body, headers=headers)
+
+    @app.get(
+        "/articles/<article_id>",
+        summary="One article (drafts and scheduled ones only with a key)",
+        responses={
+            200: {"description": "The article", "content": {JSON: {"model": ArticleOut}}},
+            404: _problem_response("No such article (or not visible without a key)"),
+            410: _problem_response("The article was deleted"),
+            **read_errors,
+        },
+    )
+    def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
+        store = get_store()
+        authorization = header(app.current_event.raw_event, "Authorization")
+        privileged = authorization is not None and is_valid_key(store, authorization)
+        article = logic.get_article(store, article_id, now=clock(), privileged=privileged)
+        return _article_response(article)
+
+    @app.post(
+        "/articles",
+        security=WRITE_KEY,
+        summary="Create an article (a retry with the same Idempotency-Key returns the first result)",
+        responses={
+            201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
+            410: _problem_response(
+                "A retry whose Idempotency-Key created an article that was deleted since"
+            ),
+            **write_errors,
+        },
+    )
+    def create_article(
+        article: Annotated[ArticleIn, Body()],
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                min_length=1,
+                max_length=255,
+                pattern=r"^[\x21-\x7e]+$",
+                description="Retries with the same key and body return the first result",
+            ),
+        ] = None,
+    ) -> Response[str]:
+        now = clock()
+        claim = None
+        if idempotency_key is not None:
+            claim = logic.idempotency_claim(idempotency_key, _principal(), article, now=now)
+        created = logic.create_article(get_store(), get_settings(), article, now=now, claim=claim)
+        metrics.add_metric(name="ArticleCreated", unit=MetricUnit.Count, value=1)
+        logger.info("article created", article_id=created.id, version=created.version)
+        base = base_url(app.current_event.raw_event, get_settings())
+        return _article_response(
+            created, status=201, extra={"Location": f"{base}/articles/{created.id}"}
+        )
+
+    @app.put(
+        "/articles/<article_id>",
+        security=WRITE_KEY,
+        summary="Create or replace an article under a client-chosen id",
+        responses={
+            200: {"description": "Replaced", "content": {JSON: {"model": ArticleOut}}},
+            201: {"description": "Created", "content": {JSON: {"model": ArticleOut}}},
+            **write_errors,
+        },
+    )
+    def put_article(
+        article_id: Annotated[ArticleId, Path()], article: Annotated[ArticleIn, Body()]
+    ) -> Response[str]:
+        saved, created = logic.replace_article(
+            get_store(),
+            get_settings(),
+            article_id,
+            article,
+            preconditions=_preconditions(),
+            now=clock(),
+        )
+        metrics.add_metric(
+            name="ArticleCreated" if created else "ArticleUpdated", unit=MetricUnit.Count, value=1
+        )
+        logger.info("article saved", article_id=saved.id, version=saved.version, new=created)
+        if created:
+            base = base_url(app.current_event.raw_event, get_settings())
+            return _article_response(
+                saved, status=201, extra={"Location": f"{base}/articles/{saved.id}"}
+            )
+        return _article_response(saved)
+
+    @app.patch(
+        "/articles/<article_id>",
+        security=WRITE_KEY,
+        summary="Change an article with a JSON Merge Patch (RFC 7396)",
+        responses={
+            200: {"description": "Patched", "content": {JSON: {"model": ArticleOut}}},
+            404: _problem_response("No such article"),
+            410: _problem_response("The article was deleted"),
+            **write_errors,
+        },
+    )
+    def patch_article(
+        article_id: Annotated[ArticleId, Path()], patch: Annotated[ArticlePatch, Body()]
+    ) -> Response[str]:
+        saved = logic.patch_article(
+            get_store(),
+            get_settings(),
+            article_id,
+            patch.document(),
+            preconditions=_preconditions(),
+            now=clock(),
+        )
+        metrics.add_metric(name="ArticleUpdated", unit=MetricUnit.Count, value=1)
+        logger.info("article patched", article_id=saved.id, version=saved.version)
+        return _article_response(saved)
+
+    @app.delete(
+        "/articles/<article_id>",
+        security=WRITE_KEY,
+        summary="Delete an article (GET answers 410 afterwards)",
+        responses={
+            204: {"description": "Deleted", "content": {}},
+            404: _problem_response("No such article"),
+            410: _problem_response("Already deleted"),
+            **write_errors,
+        },
+    )
+    def delete_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
+        logic.delete_article(get_store(), article_id, preconditions=_preconditions(), now=clock())
+        metrics.add_metric(name="ArticleDeleted", unit=MetricUnit.Count, value=1)
+        logger.info("article deleted", article_id=article_id)
+        return Response(status_code=204, body="")
+
+    # -------------------------------------------------------------------- shows
+
+    show_slug = Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=80,
+            pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+            description="The show's slug: lower-case words joined by hyphens",
+        ),
+    ]
+
+    def _show_out(show: Show, base: str) -> ShowOut:
+        feed = show_logic.feed_url(base, show.slug)
+        return ShowOut.model_validate(
+            {
+                **asdict(show),
+                "type": show.type.value,
+                "created_at": rfc3339(show.created_at),
+                "updated_at": rfc3339(show.updated_at),
+                "links": {
+                    "self": f"{base}/shows/{show.slug}",
+                    "feed": feed,
+                    "json_feed": feed.removesuffix("feed.xml") + "feed.json",
+                },
+            }
+        )
+
+    def _show_response(show: Show, *, status: int = 200) -> Response[str]:
+        base = base_url(app.current_event.raw_event, get_settings())
+        headers = {
+            "ETag": show_logic.etag(show),
+            "Cache-Control": "no-cache",
+            "Link": link_value(
+                show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS
+            ),
+        }
+        if status == 201:
+            headers["Location"] = f"{base}/shows/{show.slug}"
+        return Response(
+            status_code=status,
+            content_type=JSON,
+            body=_show_out(show, base).model_dump_json(),
+            headers=headers,
+        )
+
+    @app.get(
+        "/shows",
+        summary="Every podcast show, with the URL of its feed",
+        responses={
+            200: {"description": "The shows, by slug", "content": {JSON: {"model": ShowList}}},
+            **read_errors,
+        },
+    )
+    def list_shows() -> Response[str]:
+        base = base_url(app.current_event.raw_event, get_settings())
+        shows = show_logic.list_shows(get_store())
+        body = ShowList(items=[_show_out(show, base) for show in shows])
+        links = [
+            link_value(
+                show_logic.feed_url(base, show.slug),
+                rel="alternate",
+                media_type=RSS,
+                title=show.title,
+            )
+            for show in shows
+        ]
+        headers: dict[str, str | list[str]] = {"Cache-Control": "public, max-age=60"}
+        if links:
+            headers["Link"] = links
+        return Response(
+            status_code=200, content_type=JSON, body=body.model_dump_json(), headers=headers
+        )
+
+    @app.get(
+        "/shows/<slug>",
+        summary="One podcast show",
+        responses={
+            200: {"description": "The show", "content": {JSON: {"model": ShowOut}}},
+            404: _problem_response("No such show"),
+            **read_errors,
+        },
+    )
+    def get_show(slug: show_slug) -> Response[str]:
+        return _show_response(show_logic.get_show(get_store(), slug))
+
+    @app.put(
+        "/shows/<slug>",
+        security=WRITE_KEY,
+        summary="Create or replace a podcast show (its feed: /shows/{slug}/feed.xml)",
+        responses={
+            200: {"description": "Replaced", "content": {JSON: {"model": ShowOut}}},
+            201: {"description": "Created", "content": {JSON: {"model": ShowOut}}},
+            **write_errors,
+            409: _problem_response("The guid cannot change"),
+            422: _problem_response("Invalid show; `errors` names each bad field"),
+        },
+    )
+    def put_show(slug: show_slug, show: Annotated[ShowIn, Body()]) -> Response[str]:
+        settings = get_settings()
+        saved, created = show_logic.put_show(
+            get_store(),
+            settings,
+            slug,
+            show,
+            base=base_url(app.current_event.raw_event, settings),
+            preconditions=_preconditions(),
+            now=clock(),
+        )
+        metrics.add_metric(
+            name="ShowCreated" if created else "ShowUpdated", unit=MetricUnit.Count, value=1
+        )
+        logger.info("show saved", show=saved.slug, version=saved.version, new=created)
+        return _show_response(saved, status=201 if created else 200)
+
+    @app.delete(
+        "/shows/<slug>",
+        security=WRITE_KEY,
+        summary="Delete a podcast show (its episodes stay articles)",
+        responses={
+            204: {"description": "Deleted", "content": {}},
+            404: _problem_response("No such show"),
+            **write_errors,
+        },
+    )
+    def delete_show(slug: show_slug) -> Response[str]:
+        show_logic.delete_show(get_store(), slug, preconditions=_preconditions(), now=clock())
+        metrics.add_metric(name="ShowDeleted", unit=MetricUnit.Count, value=1)
+        logger.info("show deleted", show=slug)
+        return Response(status_code=204, body="")
+
+    # /openapi.json serves the document checked in beside this module (the contract: a test holds
+    # it to what the routes and models generate), with `servers` naming the URL asked. Cached per
+    # base URL and warm container; bounded, because without PUBLIC_BASE_URL the base comes from the
+    @app.get("/openapi.json", summary="This API's OpenAPI 3 description", include_in_schema=False)
+    def openapi() -> Response[str]:
+        base = base_url(app.current_event.raw_event, get_settings())
+        return Response(status_code=200, content_type=JSON, body=openapi_document(base))
+
+    @app.get("/docs", summary="Interactive API documentation", include_in_schema=False)
+    def docs() -> Response[str]:
+        base = base_url(app.current_event.raw_event, get_settings())
+        return Response(status_code=200, content_type=HTML, body=docs_page(base))
+
+    # ------------------------------------------------------------------- errors
+
+    @app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
+    def handle_service_error(error: ContentFeedError) -> Response[str]:
+        if isinstance(error, StorageUnavailable):
+            logger.warning("storage unavailable", cause=error.detail)
+        elif isinstance(error, StorageMisconfigured):
+            logger.error("storage misconfigured", cause=error.detail)
+        return _powertools(from_error(error))
+
+    def _powertools(response: proxy.Response) -> Response[str]:
+        return Response(
+            status_code=response.status_code,
+            content_type=response.content_type,
+            body=response.body,
+            headers=response.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
+    def handle_validation_error(error: RequestValidationError) -> Response[str]:
+        issues = []
+        for item in error.errors():
+            location = [str(part) for part in item.get("loc", ())]
+            if item.get("type") == "json_invalid":
+                return _powertools(
+                    problem(
+                        status=400,
+                        title="Malformed JSON",
+                        detail="the request body is not valid JSON",
+                        slug="malformed-json",
+                    )
+                )
+            source = location[0] if location else "body"
+            field = ".".join(location[1:]) or source
+            issues.append(
+                FieldIssue(
+                    field=field, message=str(item.get("msg", "invalid")), type=str(item.get("type"))
                 )
             )
-        source = location[0] if location else "body"
-        field = ".".join(location[1:]) or source
-        issues.append(
-            FieldIssue(
-                field=field, message=str(item.get("msg", "invalid")), type=str(item.get("type"))
+        return _powertools(
+            problem(
+                status=422,
+                title="Invalid request",
+                detail=f"{len(issues)} field(s) are invalid: "
+                + ", ".join(issue.field for issue in issues),
+                slug="validation",
+                issues=issues,
             )
         )
-    return _powertools(
-        problem(
-            status=422,
-            title="Invalid request",
-            detail=f"{len(issues)} field(s) are invalid: "
-            + ", ".join(issue.field for issue in issues),
-            slug="validation",
-            issues=issues,
+
+    @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+    def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
+        return _powertools(from_error(UnsupportedMediaType(f"send the body as {JSON}")))
+
+    @app.not_found
+    def handle_not_found(_: Exception) -> Response[str]:
+        """Unknown paths are 404; a known path with another method is 405 with ``Allow``."""
+        return _powertools(
+            from_error(not_allowed(app.current_event.http_method, app.current_event.path))
         )
-    )
 
-
-@app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
-def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
-    return _powertools(from_error(UnsupportedMediaType(f"send the body as {JSON}")))
-
-
-@app.not_found
-def handle_not_found(_: Exception) -> Response[str]:
-    """Unknown paths are 404; a known path with another method is 405 with ``Allow``."""
-    return _powertools(
-        from_error(not_allowed(app.current_event.http_method, app.current_event.path))
-    )
+    return app
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -622,7 +621,33 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         check_body(event)
     except ContentFeedError as error:
         return _raw(from_error(error))
-    return app.resolve(as_json_request(event), context)
+    if (
+        _DOCUMENTS.match(str(event.get("path") or ""))
+        and str(event.get("httpMethod")).upper() == "GET"
+    ):
+        return documents.resolve(event)
+    return resolver().resolve(as_json_request(event), context)
+
+
+def _openapi(event: Any) -> proxy.Response:
+    base = base_url(event, get_settings())
+    return proxy.Response(status_code=200, content_type=JSON, body=openapi_document(base))
+
+
+def _docs(event: Any) -> proxy.Response:
+    base = base_url(event, get_settings())
+    return proxy.Response(status_code=200, content_type=HTML, body=docs_page(base))
+
+
+def _not_a_document(method: str, path: str) -> proxy.Response:
+    raise AssertionError(f"{method} {path} is for the resolver")  # lambda_handler routes it there
+
+
+documents = proxy.Router(on_error=from_error, on_not_found=_not_a_document, cors=CORS)
+"""``GET /openapi.json`` and ``/docs``: the checked-in document needs no validating resolver."""
+documents.add(["GET"], "/openapi.json", _openapi)
+documents.add(["GET"], "/docs", _docs)
+_DOCUMENTS = re.compile(r"^/(openapi\.json|docs)/*$")
 
 
 def _raw(response: proxy.Response) -> dict[str, Any]:

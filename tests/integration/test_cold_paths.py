@@ -18,8 +18,8 @@ EVENT_HANDLER = "aws_lambda_powertools.event_handler"  # every resolver and even
 HEAVY = ["pydantic", OPENAPI_MODELS, EVENT_HANDLER, "feedgen", "lxml", "nh3", "aws_xray_sdk"]
 
 # function -> the heavy modules its import may load
-ALLOWED = {
-    "api": {"pydantic", "nh3", EVENT_HANDLER},  # request validation and sanitising
+ALLOWED: dict[str, set[str]] = {
+    "api": set(),  # validation, sanitising, the resolver: on the first request that needs them
     "feeds": set(),  # feedgen/lxml on the first render, never on a 304
     "authorizer": set(),
     "push": set(),
