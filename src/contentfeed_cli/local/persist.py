@@ -1,6 +1,7 @@
 """``contentfeed serve --data DIR``: the embedded table kept on disk across restarts.
 
-Two files in DIR, both JSON lines of DynamoDB-typed items (``{"pk": {"S": "…"}, …}``):
+Two files in DIR, both JSON lines of DynamoDB-typed items (``{"pk": {"S": "…"}, …}``; binary
+values in base64, as DynamoDB's own JSON has them):
 
 - ``table.jsonl``, a snapshot: every item of the table, one per line;
 - ``journal.jsonl``, every change since that snapshot, in order: ``{"put": item}`` or
@@ -20,6 +21,7 @@ answered) is ignored.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -72,7 +74,7 @@ class TableFiles:
         return sum(1 for _ in self._items())
 
     def _put(self, attrs: dict[str, Any]) -> None:
-        self.table.put_item(attrs)
+        self.table.put_item({name: _binary(value) for name, value in attrs.items()})
 
     def _delete(self, key: dict[str, Any]) -> None:
         from moto.dynamodb.models.dynamo_type import DynamoType
@@ -96,9 +98,9 @@ class TableFiles:
         for record in new:
             data = record.record["dynamodb"]
             if record.record["eventName"] == "REMOVE":
-                lines.append(json.dumps({"delete": data["Keys"]}, ensure_ascii=False))
+                lines.append(_line({"delete": data["Keys"]}))
             else:
-                lines.append(json.dumps({"put": data["NewImage"]}, ensure_ascii=False))
+                lines.append(_line({"put": data["NewImage"]}))
         journal = self._open_journal()
         journal.write("\n".join(lines) + "\n")
         journal.flush()
@@ -119,7 +121,7 @@ class TableFiles:
         partial = self.folder / (SNAPSHOT + ".partial")
         with partial.open("w", encoding="utf-8") as out:
             for item in self._items():
-                out.write(json.dumps(item.to_json()["Attributes"], ensure_ascii=False) + "\n")
+                out.write(_line(item.to_json()["Attributes"]) + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, self.snapshot_path)
@@ -139,6 +141,33 @@ class TableFiles:
                 yield partition
             else:
                 yield from list(partition.values())
+
+
+def _line(value: Any) -> str:
+    """One JSON line; binary values (moto holds them as bytes) in base64."""
+    return json.dumps(value, ensure_ascii=False, default=_base64)
+
+
+def _base64(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _binary(value: Any) -> Any:
+    """A typed attribute value read from a line, its binary values as bytes again."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return value
+    kind, inner = next(iter(value.items()))
+    if kind == "B" and isinstance(inner, str):
+        return {"B": base64.b64decode(inner)}
+    if kind == "BS":
+        return {"BS": [base64.b64decode(v) if isinstance(v, str) else v for v in inner]}
+    if kind == "M":
+        return {"M": {name: _binary(v) for name, v in inner.items()}}
+    if kind == "L":
+        return {"L": [_binary(v) for v in inner]}
+    return value
 
 
 def _lines(path: Path) -> Any:
