@@ -61,17 +61,55 @@ class RenderingResult:
     :func:`storage_units`)."""
 
 
+FORMS = ("now", "unpacked", "before")
+"""How items are stored: packed entries and the HTML compressed with the preset dictionary
+(now); entries with the article's attributes one by one and ``content_z`` compressed without a
+dictionary (unpacked, as written before entries were packed); the HTML as text (before)."""
+
+
+def stored_as(form: str, item: dict[str, Any], article: Any) -> dict[str, Any]:
+    """An article or entry item (as written now) as the code of ``form`` wrote it."""
+    import zlib
+
+    from contentfeed.dal import items as mapping
+
+    if form == "now":
+        return item
+    html = article.content_html
+    old = {"pk": item["pk"], "sk": item["sk"], "type": item["type"]}
+    old.update(mapping.article_attributes(article))
+    old.pop(mapping.CONTENT_Z, None)
+    if form == "before":
+        if html is not None:
+            old[mapping.CONTENT] = html
+        return old
+    if html is not None:
+        old[mapping.CONTENT_Z] = zlib.compress(html.encode(), 9)
+    ready = mapping.feed_ready(article) if item["type"] == mapping.ENTRY_TYPE else None
+    if ready is not None:
+        old[mapping.READY] = mapping.READY_VERSION
+        if ready.content_html != (html or ""):
+            old[mapping.FEED_Z] = mapping.pack(ready.content_html, like=html or "")
+        if ready.excerpt:
+            old[mapping.EXCERPT] = ready.excerpt
+        if ready.image_url != ready.image_source:
+            old[mapping.IMAGE_URL] = ready.image_url
+    return old
+
+
 def storage_units(page: int = 20) -> dict[str, float]:
     """What a feed's first page reads and a create writes, computed from item sizes as DynamoDB
-    bills them, with the items as they are stored now and as they were stored before the HTML
-    was compressed (``content_html`` as text, no feed-ready form), for the same articles.
+    bills them, with the items as they are stored now and as they were stored before (see
+    :data:`FORMS`), for the same articles.
 
     The first page's Query reads the marker, ``page`` entries, the look-ahead entry and
-    ``PENDING_LOOKAHEAD`` more; the create is the benchmarks' ``POST /articles`` article (5
-    feeds): the article, its slug claim, its entries and a marker update per feed (1 KB each,
-    as the warm requests count them), 2 WRU per KB in a transaction.
+    ``PENDING_LOOKAHEAD`` more (``page_rru_no_lookahead``: without those); the create is the
+    benchmarks' ``POST /articles`` article (5 feeds): the article, its slug claim, its entries
+    and a marker update per feed (1 KB each, as the warm requests count them), 2 WRU per KB in
+    a transaction.
     """
     import math
+    import zlib
 
     from boto3.dynamodb.types import TypeSerializer
 
@@ -85,43 +123,43 @@ def storage_units(page: int = 20) -> dict[str, float]:
     def size(item: dict[str, Any]) -> int:
         return s.item_size({k: serializer.serialize(v) for k, v in item.items()})
 
-    def before(item: dict[str, Any], article: Any) -> dict[str, Any]:
-        dropped = (mapping.CONTENT_Z, mapping.READY, mapping.FEED_Z, mapping.EXCERPT)
-        old = {k: v for k, v in item.items() if k not in (*dropped, mapping.IMAGE_URL)}
-        if article.content_html is not None:
-            old[mapping.CONTENT] = article.content_html
-        return old
-
     articles = s.articles_for(page + 1 + PENDING_LOOKAHEAD, newest=s.now_utc())
     site = keys.feed_pk("site")
     marker = next(item for item in s.marker_items(articles) if item["pk"] == site)
     result: dict[str, float] = {}
-    for form in ("now", "before"):
-        entries = [mapping.entry_item("site", a) for a in articles]
-        if form == "before":
-            entries = [before(item, a) for item, a in zip(entries, articles, strict=True)]
-        total = size(marker) + sum(size(item) for item in entries)
+    for form in FORMS:
+        entries = [stored_as(form, mapping.entry_item("site", a), a) for a in articles]
+        sizes = [size(item) for item in entries]
+        total = size(marker) + sum(sizes)
         result[f"page_bytes_{form}"] = total
         result[f"page_rru_{form}"] = s.read_units(total, consistent=False)
+        result[f"entry_bytes_{form}"] = total / len(entries)
+        if form == "now":
+            shorter = size(marker) + sum(sizes[: page + 1])
+            result["page_rru_no_lookahead"] = s.read_units(shorter, consistent=False)
     html = [a.content_html.encode() for a in articles]
     result["html_ratio"] = sum(map(len, html)) / sum(
         len(mapping.pack(a.content_html)) for a in articles
     )
-    first = mapping.entry_item("site", articles[0])
-    result["entry_other_bytes"] = size(
-        {k: v for k, v in first.items() if k not in (mapping.CONTENT_Z, mapping.FEED_Z)}
+    result["html_bytes_packed"] = sum(len(mapping.pack(a.content_html)) for a in articles) / len(
+        articles
+    )
+    result["html_ratio_plain"] = sum(map(len, html)) / sum(
+        len(zlib.compress(text, 9)) for text in html
     )
     article = s.realistic_article(0, published_at=s.now_utc())
     article = replace_html(article)
     scopes = scopes_of(article)
-    for form in ("now", "before"):
-        written = [mapping.article_item(article)] + [
-            mapping.entry_item(scope, article) for scope in scopes
+    for form in FORMS:
+        written = [
+            stored_as(form, mapping.article_item(article), article),
+            *(stored_as(form, mapping.entry_item(scope, article), article) for scope in scopes),
         ]
-        if form == "before":
-            written = [before(item, article) for item in written]
         sizes = [size(item) for item in written] + [100] + [1024] * len(scopes)
         result[f"create_wru_{form}"] = 2 * sum(math.ceil(n / 1024) for n in sizes)
+        if form == "now":
+            result["create_article_bytes"] = sizes[0]
+            result["create_entry_bytes"] = sizes[1]
     result["create_feeds"] = len(scopes)
     return result
 

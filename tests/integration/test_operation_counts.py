@@ -555,17 +555,66 @@ def test_cost_does_not_grow_with_the_number_of_stored_articles(
 
 # ------------------------------------------------------------------------ read and write units
 
-FIRST_PAGE_RRU = 11
+FIRST_PAGE_RRU = 8
 """What a feed's first page of 20 realistic articles (~5 kB of HTML each, 24 items with the
-marker and the look-ahead entries) may bill; 19 with the HTML stored as text."""
-CREATE_WRU = 60
-"""What creating a realistic article in 5 feeds (site, 3 tags, 1 author) may bill; 96 with the
+marker and the look-ahead entries) may bill: 61 KB of packed entries. 11 with the entries as
+written before they were packed (their attributes one by one, ``content_z`` compressed without a
+dictionary), 19 with the HTML stored as text."""
+CREATE_WRU = 50
+"""What creating a realistic article in 5 feeds (site, 3 tags, 1 author) may bill: 2.7 KB an
+entry, 3.0 KB the article. 60 with the items as written before entries were packed, 96 with the
 HTML stored as text."""
+FORMS = ("packed", "unpacked", "as text")
+"""How entries are stored now, before they were packed, and before the HTML was compressed."""
 
 
-def _store_uncompressed(client: Any) -> None:
-    """Rewrite every article and entry in the table the way items were written before the HTML
-    was compressed: ``content_html`` as text, no feed-ready form."""
+def _item_as(form: str, keys: dict[str, Any], kind: str, article: Article) -> dict[str, Any]:
+    """An article or entry item as the code of ``form`` wrote it: ``unpacked`` (the article's
+    attributes one by one, ``content_z`` compressed without a dictionary; an entry's feed-ready
+    form in ``ready``, ``feed_z``, ``excerpt`` and ``image_url``) or ``as text``
+    (``content_html`` as text, no feed-ready form)."""
+    import zlib
+
+    from contentfeed.dal import items as mapping
+
+    html = article.content_html
+    old = {**keys, "type": kind, **mapping.article_attributes(article)}
+    old.pop(mapping.CONTENT_Z, None)
+    if form == "as text":
+        if html is not None:
+            old[mapping.CONTENT] = html
+        return old
+    if html is not None:
+        old[mapping.CONTENT_Z] = zlib.compress(html.encode(), 9)
+    ready = mapping.feed_ready(article) if kind == mapping.ENTRY_TYPE else None
+    if ready is not None:
+        old[mapping.READY] = mapping.READY_VERSION
+        if ready.content_html != (html or ""):
+            old[mapping.FEED_Z] = mapping.pack(ready.content_html, like=html or "")
+        if ready.excerpt:
+            old[mapping.EXCERPT] = ready.excerpt
+        if ready.image_url != ready.image_source:
+            old[mapping.IMAGE_URL] = ready.image_url
+    return old
+
+
+def scan(client: Any) -> list[dict[str, Any]]:
+    """Every article and entry item of the table, in DynamoDB's wire form; entries packed."""
+    from contentfeed.dal import items as mapping
+
+    found = [
+        raw
+        for raw in client.scan(TableName=TABLE)["Items"]
+        if raw.get("type", {}).get("S") in (mapping.ARTICLE_TYPE, mapping.ENTRY_TYPE)
+    ]
+    for raw in found:
+        if raw["type"]["S"] == mapping.ENTRY_TYPE:
+            assert set(raw) == {"pk", "sk", "type", mapping.PACKED}, sorted(raw)
+    return found
+
+
+def _rewrite(client: Any, form: str) -> None:
+    """Rewrite every article and entry in the table as the code of ``form`` wrote them."""
     from boto3.dynamodb.types import TypeSerializer
 
     from contentfeed.dal import items as mapping
@@ -573,23 +622,27 @@ def _store_uncompressed(client: Any) -> None:
     serializer = TypeSerializer()
     for raw in client.scan(TableName=TABLE)["Items"]:
         item = {k: TypeDeserializer().deserialize(v) for k, v in raw.items()}
-        if mapping.CONTENT_Z not in item:
+        if item.get("type") not in (mapping.ARTICLE_TYPE, mapping.ENTRY_TYPE):
             continue
-        item["content_html"] = mapping.unpack(item.pop(mapping.CONTENT_Z))
-        for name in (mapping.READY, mapping.FEED_Z, mapping.EXCERPT):
-            item.pop(name, None)
-        client.put_item(TableName=TABLE, Item={k: serializer.serialize(v) for k, v in item.items()})
+        keys = {"pk": item["pk"], "sk": item["sk"]}
+        old = _item_as(form, keys, item["type"], mapping.article_from_item(item))
+        client.put_item(TableName=TABLE, Item={k: serializer.serialize(v) for k, v in old.items()})
 
 
-def test_a_first_page_bills_a_fraction_of_the_uncompressed_read_units(
+def test_a_first_page_bills_a_fraction_of_the_former_read_units(
     feeds: ModuleType, api: ModuleType, store: Store, articles: list[Article]
 ) -> None:
+    from contentfeed.dal import items as mapping
+
+    # Given the table as the store writes it: every entry packed
+    stored = [TypeDeserializer().deserialize(raw["type"]) for raw in scan(store.client)]
+    assert stored.count(mapping.ENTRY_TYPE) > 25
     counter = bench.OpCounter().attach(store.client)
-    read: dict[str, dict[str, tuple[float, bytes]]] = {}
-    for form in ("compressed", "as written before"):
-        if form != "compressed":
-            # Given the same table as the code before compressed entries wrote it
-            _store_uncompressed(store.client)
+    read: dict[str, dict[str, tuple[float, int, bytes]]] = {}
+    for form in FORMS:
+        if form != "packed":
+            # Given the same table as the code before wrote it
+            _rewrite(store.client, form)
         read[form] = {}
         for path in ("/feed.xml", "/feed.json", "/articles"):
             # When the first page is read (rendered by a container that has rendered nothing)
@@ -598,38 +651,64 @@ def test_a_first_page_bills_a_fraction_of_the_uncompressed_read_units(
             reply = feed(feeds, path) if path != "/articles" else call_api(api, "GET", path)
             assert reply["statusCode"] == 200
             assert counter.summary() == "Query"
-            read[form][path] = (counter.rru, reply["body"].encode())
+            read[form][path] = (counter.rru, counter.bytes_read, reply["body"].encode())
     counter.detach(store.client)
-    # Then the compressed entries bill at most FIRST_PAGE_RRU, about half of before
-    for path, (rru, body) in read["compressed"].items():
-        before, old_body = read["as written before"][path]
-        assert rru <= FIRST_PAGE_RRU < before, (path, rru, before)
-        assert rru <= before * 0.6, (path, rru, before)
+    # Then the packed entries bill at most FIRST_PAGE_RRU, well under either former form
+    site = bench.item_size(
+        store.client.get_item(TableName=TABLE, Key={"pk": {"S": "FEED#site"}, "sk": {"S": "P~"}})[
+            "Item"
+        ]
+    )
+    rru, size, _ = read["packed"]["/feed.xml"]
+    assert rru == bench.read_units(size, consistent=False) <= FIRST_PAGE_RRU
+    assert size - site < 24 * 2800, size  # every entry under 2.8 KB
+    for path, (rru, size, body) in read["packed"].items():
+        unpacked, unpacked_size, unpacked_body = read["unpacked"][path]
+        text, text_size, text_body = read["as text"][path]
+        assert rru <= FIRST_PAGE_RRU < unpacked < text, (path, rru, unpacked, text)
+        assert size < unpacked_size * 0.75 and size < text_size * 0.45, (path, size)
         # And the old items still serve the very same documents
-        assert body == old_body, path
+        assert body == unpacked_body == text_body, path
 
 
-def test_a_create_bills_a_fraction_of_the_uncompressed_write_units(
+def test_a_create_bills_a_fraction_of_the_former_write_units(
     store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from contentfeed.dal import items as mapping
+    from contentfeed.dal import keys
 
     # Given a realistic article in 5 feeds (the site, 3 tags, 1 author)
     document = {**bench_document(), "title": "Units"}
     counter = bench.OpCounter().attach(store.client)
     # When it is created
     logic.create_article(store, env, ArticleIn.model_validate(document), now=NOW)
-    compressed = counter.wru
-    # And the same is created by a store writing the HTML as text, as before
-    monkeypatch.setattr(mapping, "pack", lambda text, like=None: text)
-    monkeypatch.setattr(mapping, "feed_ready", lambda article: None)
-    counter.reset()
-    logic.create_article(
-        store, env, ArticleIn.model_validate({**document, "slug": "units-again"}), now=NOW
-    )
-    # Then the compressed create bills at most CREATE_WRU, well under the uncompressed one
-    assert compressed <= CREATE_WRU < counter.wru, (compressed, counter.wru)
-    assert compressed <= counter.wru * 0.65
+    packed = counter.wru
+    # And the same is created by stores writing the items as the code before did
+    written: dict[str, float] = {}
+    for form, slug in (("unpacked", "units-again"), ("as text", "units-as-text")):
+
+        def article_item(article: Article, form: str = form) -> dict[str, Any]:
+            return _item_as(form, mapping.article_key(article.id), mapping.ARTICLE_TYPE, article)
+
+        def entry_item(
+            scope: str, article: Article, ready: Any = None, form: str = form
+        ) -> dict[str, Any]:
+            where = {
+                "pk": keys.feed_pk(scope),
+                "sk": keys.entry_sk(article.published_at, article.id),
+            }
+            return _item_as(form, where, mapping.ENTRY_TYPE, article)
+
+        monkeypatch.setattr(mapping, "article_item", article_item)
+        monkeypatch.setattr(mapping, "entry_item", entry_item)
+        counter.reset()
+        logic.create_article(
+            store, env, ArticleIn.model_validate({**document, "slug": slug}), now=NOW
+        )
+        written[form] = counter.wru
+    # Then the packed create bills at most CREATE_WRU, under both former forms
+    assert packed <= CREATE_WRU < written["unpacked"] < written["as text"], (packed, written)
+    assert packed <= written["as text"] * 0.55
 
 
 def bench_document() -> dict[str, Any]:

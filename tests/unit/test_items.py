@@ -1,5 +1,7 @@
-"""How articles and feed entries are stored: the HTML compressed, the entries' feed-ready form,
-and items written before either (a plain ``content_html`` string) still read and rendered alike.
+"""How articles and feed entries are stored: the HTML compressed with a preset dictionary, each
+entry packed into one binary attribute with its feed-ready form, and items in every form written
+before (a plain ``content_html`` string; ``content_z`` without a dictionary and the entry's
+attributes one by one) still read and rendered alike.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 
 from contentfeed.dal import items as mapping
+from contentfeed.dal.dictionary import BY_ADLER, CURRENT, DICTIONARIES, DICTIONARY_1
 from contentfeed.models import Article
 from contentfeed.rendering import entry as entry_cache
 from contentfeed.rendering.html import absolutize, text_excerpt
@@ -37,8 +40,45 @@ def as_read(item: dict[str, Any]) -> dict[str, Any]:
     return {name: deserializer.deserialize(serializer.serialize(v)) for name, v in item.items()}
 
 
+DICTIONARY_1_FINGERPRINT = (11_317, 2_919_195_924)
+"""Length and Adler-32 of dictionary version 1, as stored items were written with it."""
+
+
+def unpacked(item: dict[str, Any]) -> dict[str, Any]:
+    """A packed entry's attributes, with its HTML as ``html`` and feed-ready HTML as ``feed``."""
+    attributes, html, feed = mapping.unpack_entry(as_read(item))
+    return {**attributes, "html": html, "feed": feed}
+
+
+def written_unpacked(article: Article) -> dict[str, Any]:
+    """The article's site entry as the code before packed entries wrote it: the article's
+    attributes one by one, ``content_z`` compressed without a dictionary, the feed-ready form in
+    ``ready``, ``feed_z`` (compressed against the HTML), ``excerpt`` and ``image_url``."""
+    from contentfeed.dal import keys
+
+    item = {
+        "pk": keys.feed_pk("site"),
+        "sk": keys.entry_sk(article.published_at, article.id),
+        "type": mapping.ENTRY_TYPE,
+        **mapping.article_attributes(article),
+    }
+    item.pop(mapping.CONTENT_Z, None)
+    if article.content_html is not None:
+        item[mapping.CONTENT_Z] = zlib.compress(article.content_html.encode(), 9)
+    ready = mapping.feed_ready(article)
+    if ready is not None:
+        item[mapping.READY] = mapping.READY_VERSION
+        if ready.content_html != (article.content_html or ""):
+            item[mapping.FEED_Z] = mapping.pack(ready.content_html, like=article.content_html or "")
+        if ready.excerpt:
+            item[mapping.EXCERPT] = ready.excerpt
+        if ready.image_url != ready.image_source:
+            item[mapping.IMAGE_URL] = ready.image_url
+    return item
+
+
 def written_before(item: dict[str, Any], article: Article) -> dict[str, Any]:
-    """The same item as the code before compressed entries wrote it."""
+    """The same item as the code before compressed entries wrote it (``item`` unpacked)."""
     old = {
         name: value
         for name, value in item.items()
@@ -59,18 +99,65 @@ def written_before(item: dict[str, Any], article: Article) -> dict[str, Any]:
 def test_the_html_is_stored_compressed_in_articles_and_entries() -> None:
     # Given an article with a few kB of HTML
     article = rich_article(content_html=RICH_CONTENT * 8)
-    # When its article item and a feed entry are built
-    for item in (mapping.article_item(article), mapping.entry_item("site", article)):
-        # Then neither carries the HTML as text, and its compressed form is much smaller
-        assert "content_html" not in item
-        packed = item[mapping.CONTENT_Z]
-        assert isinstance(packed, bytes)
-        assert len(packed) * 3 < len(article.content_html.encode())  # type: ignore[union-attr]
-        assert zlib.decompress(packed).decode() == article.content_html
-        # And it reads back as the same article, with the same HTML
-        read = mapping.article_from_item(as_read(item))
-        assert read == article
-        assert read.content_html == article.content_html
+    html = article.content_html.encode()  # type: ignore[union-attr]
+    # When its article item is built
+    item = mapping.article_item(article)
+    # Then it carries the HTML compressed with the preset dictionary its zlib header names
+    assert "content_html" not in item
+    packed = item[mapping.CONTENT_Z]
+    assert isinstance(packed, bytes) and len(packed) * 3 < len(html)
+    assert packed[1] & 0x20 and int.from_bytes(packed[2:6], "big") == zlib.adler32(DICTIONARY_1)
+    unpacker = zlib.decompressobj(zdict=DICTIONARY_1)
+    assert unpacker.decompress(packed) + unpacker.flush() == html
+    # And it reads back as the same article, with the same HTML
+    read = mapping.article_from_item(as_read(item))
+    assert read == article and read.content_html == article.content_html
+
+
+def test_an_entry_is_its_keys_type_and_one_packed_value() -> None:
+    # Given an article with a few kB of HTML
+    article = rich_article(content_html=RICH_CONTENT * 8)
+    # When its feed entry is built
+    item = mapping.entry_item("site", article)
+    # Then it holds its keys, its type and one binary value, much smaller than the HTML
+    assert set(item) == {"pk", "sk", "type", mapping.PACKED}
+    assert item["type"] == mapping.ENTRY_TYPE
+    packed = item[mapping.PACKED]
+    assert isinstance(packed, bytes) and packed[0] == CURRENT
+    assert len(packed) * 3 < len(article.content_html.encode())  # type: ignore[union-attr]
+    # And that value holds the article's HTML and attributes but those its sort key holds
+    fields = unpacked(item)
+    assert fields["html"] == article.content_html
+    assert fields["title"] == article.title and fields["tags"] == list(article.tags)
+    # And it reads back as the same article
+    assert mapping.article_from_item(as_read(item)) == article
+
+
+def test_an_entry_of_an_id_with_a_hash_reads_back() -> None:
+    # Given an article whose client-chosen id holds the sort key's separator
+    article = rich_article(id="cms#42#b")
+    # When its entry is built and read back
+    read = mapping.article_from_item(as_read(mapping.entry_item("site", article)))
+    # Then id and publication time come back from the sort key whole
+    assert read.id == "cms#42#b" and read.published_at == article.published_at
+
+
+def test_a_dictionary_is_never_changed_in_place() -> None:
+    # Given the dictionary that stored items were written with
+    # Then it is still the very same bytes: stored items name it by version and by Adler-32
+    assert DICTIONARIES[1] is DICTIONARY_1
+    assert (len(DICTIONARY_1), zlib.adler32(DICTIONARY_1)) == DICTIONARY_1_FINGERPRINT
+    assert BY_ADLER[zlib.adler32(DICTIONARY_1)] is DICTIONARY_1
+
+
+def test_html_compressed_before_dictionaries_still_reads() -> None:
+    # Given an article item whose content_z was compressed without a dictionary, as before
+    article = rich_article()
+    item = mapping.article_item(article)
+    item[mapping.CONTENT_Z] = zlib.compress(RICH_CONTENT.encode(), 9)
+    # When it is read
+    # Then the HTML is the article's
+    assert mapping.article_from_item(as_read(item)) == article
 
 
 def test_an_article_without_html_stores_none() -> None:
@@ -79,26 +166,28 @@ def test_an_article_without_html_stores_none() -> None:
     # When stored as an entry and read back
     item = mapping.entry_item("site", article)
     read = mapping.article_from_item(as_read(item))
-    # Then there is nothing compressed and nothing comes back
-    assert mapping.CONTENT_Z not in item
+    # Then there is no HTML and nothing comes back
+    assert unpacked(item)["html"] is None and "html" not in mapping.unpack_entry(item)[0]
     assert read.content_html is None
     assert read.feed_ready is not None and read.feed_ready.content_html == ""
 
 
-def test_an_entry_stores_its_feed_ready_html_as_what_differs_from_the_article() -> None:
+def test_an_entry_stores_its_feed_ready_html_at_the_cost_of_what_differs() -> None:
     # Given an article whose HTML has relative links
-    article = rich_article()
+    article = rich_article(content_html=RICH_CONTENT * 4)
     # When its feed entry is built
     item = mapping.entry_item("tag:salesforce", article)
     # Then it stores the HTML with absolute links, costing a fraction of the HTML itself
-    assert item[mapping.READY] == mapping.READY_VERSION
-    assert len(item[mapping.FEED_Z]) * 3 < len(item[mapping.CONTENT_Z])
+    fields = unpacked(item)
+    assert fields[mapping.READY] == mapping.READY_VERSION
+    without = mapping.pack_entry(article, None)
+    assert (len(item[mapping.PACKED]) - len(without)) * 10 < len(fields["feed"])
     ready = mapping.article_from_item(as_read(item)).feed_ready
     assert ready is not None
-    assert ready.content_html == absolutize(RICH_CONTENT, article.url)
+    assert ready.content_html == fields["feed"] == absolutize(RICH_CONTENT * 4, article.url)
     assert 'href="https://news.example.org/tags/tech-workers"' in ready.content_html
     # And no excerpt, since the article has a summary
-    assert mapping.EXCERPT not in item and ready.excerpt == ""
+    assert mapping.EXCERPT not in fields and ready.excerpt == ""
 
 
 def test_an_entry_without_relative_links_or_summary_stores_only_the_excerpt() -> None:
@@ -110,9 +199,10 @@ def test_an_entry_without_relative_links_or_summary_stores_only_the_excerpt() ->
     item = mapping.entry_item("site", article)
     ready = mapping.article_from_item(as_read(item)).feed_ready
     # Then the feed-ready HTML is the article's own (not stored twice) and the excerpt is kept
-    assert mapping.FEED_Z not in item
+    fields = unpacked(item)
+    assert fields["feed"] is None
     assert ready is not None and ready.content_html == article.content_html
-    assert item[mapping.EXCERPT] == ready.excerpt == text_excerpt(article.content_html or "")
+    assert fields[mapping.EXCERPT] == ready.excerpt == text_excerpt(article.content_html or "")
 
 
 def test_a_relative_article_url_is_left_to_the_renderer() -> None:
@@ -121,7 +211,9 @@ def test_a_relative_article_url_is_left_to_the_renderer() -> None:
     # When its feed entry is built
     item = mapping.entry_item("site", article)
     # Then no feed-ready form is stored: the site's URL is only known when rendering
-    assert mapping.READY not in item and mapping.FEED_Z not in item
+    fields = unpacked(item)
+    assert mapping.READY not in fields and fields["feed"] is None
+    assert mapping.article_from_item(as_read(item)).feed_ready is None
 
 
 @pytest.mark.parametrize("fmt", sorted(RENDERERS))
@@ -137,33 +229,46 @@ def test_a_relative_article_url_is_left_to_the_renderer() -> None:
     ids=["relative-links", "no-summary", "relative-url", "relative-image", "no-content"],
 )
 def test_feeds_are_byte_identical_from_items_old_and_new(fmt: str, article: Article) -> None:
-    # Given the same article read from a new entry item and from one written before
+    # Given the same article read from a packed entry item, from one written before entries
+    # were packed and from one written before the HTML was compressed
     new = mapping.entry_item("site", article)
-    old = written_before(new, article)
+    unpacked_form = written_unpacked(article)
+    old = written_before(unpacked_form, article)
     render: Callable[[FeedInfo, Sequence[Article]], bytes] = RENDERERS[fmt]
     bodies = []
-    for item in (new, old, mapping.entry_item("site", article)):
+    for item in (new, unpacked_form, old, mapping.entry_item("site", article)):
         # When each is rendered by a container that has rendered nothing yet
         entry_cache.cache_clear()
         bodies.append(render(feed_info(), [mapping.article_from_item(as_read(item))]))
-    # Then the documents are the same bytes, and both forms decode to the same article
-    assert bodies[0] == bodies[1] == bodies[2]
-    assert mapping.article_from_item(as_read(old)) == mapping.article_from_item(as_read(new))
+    # Then the documents are the same bytes, and every form decodes to the same article
+    assert bodies[0] == bodies[1] == bodies[2] == bodies[3]
+    read = mapping.article_from_item(as_read(new))
+    assert mapping.article_from_item(as_read(old)) == read
+    assert mapping.article_from_item(as_read(unpacked_form)) == read
+    assert mapping.article_from_item(as_read(unpacked_form)).feed_ready == read.feed_ready
     assert mapping.article_from_item(as_read(old)).feed_ready is None
 
 
 @pytest.mark.parametrize("fmt", sorted(RENDERERS))
 def test_the_renderer_uses_the_stored_feed_ready_form(fmt: str) -> None:
     # Given an entry item whose stored feed-ready HTML says something the article's does not
+    # (packed, and in the form written before entries were packed)
     article = rich_article()
-    item = mapping.entry_item("site", article)
-    item[mapping.FEED_Z] = mapping.pack("<p>prepared at write time</p>", like=RICH_CONTENT)
-    read = mapping.article_from_item(as_read(item))
-    entry_cache.cache_clear()
-    # When it is rendered
-    [content] = contents(fmt, RENDERERS[fmt](feed_info(), [read]))
-    # Then the feed carries the stored form: nothing was prepared again when rendering
-    assert content == "<p>prepared at write time</p>"
+    ready = mapping.feed_ready(article)
+    assert ready is not None
+    packed = mapping.entry_item("site", article)
+    packed[mapping.PACKED] = mapping.pack_entry(
+        article, replace(ready, content_html="<p>prepared at write time</p>")
+    )
+    unpacked_form = written_unpacked(article)
+    unpacked_form[mapping.FEED_Z] = mapping.pack("<p>prepared at write time</p>", like=RICH_CONTENT)
+    for item in (packed, unpacked_form):
+        read = mapping.article_from_item(as_read(item))
+        entry_cache.cache_clear()
+        # When it is rendered
+        [content] = contents(fmt, RENDERERS[fmt](feed_info(), [read]))
+        # Then the feed carries the stored form: nothing was prepared again when rendering
+        assert content == "<p>prepared at write time</p>"
 
 
 @pytest.mark.parametrize("fmt", sorted(RENDERERS))
@@ -199,10 +304,11 @@ def test_a_relative_image_url_is_stored_resolved() -> None:
     item = mapping.entry_item("site", article)
     read = mapping.article_from_item(as_read(item))
     # Then the entry keeps the resolved URL, and the article its own
-    assert item[mapping.IMAGE_URL] == "https://news.example.org/2021/media/ceo.jpg"
+    resolved = unpacked(item)[mapping.IMAGE_URL]
+    assert resolved == "https://news.example.org/2021/media/ceo.jpg"
     assert read.image == article.image
     entry = entry_cache.prepare_entry(read, SITE)
-    assert entry.image is not None and entry.image.url == item[mapping.IMAGE_URL]
+    assert entry.image is not None and entry.image.url == resolved
 
 
 def test_a_stream_image_with_binary_attributes_reads() -> None:

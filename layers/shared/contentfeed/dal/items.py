@@ -7,25 +7,30 @@ only sends them. Items are kept in the document form that ``boto3.dynamodb.types
 
 An article's HTML is most of its bytes, and it is stored five times or so (the article and one
 feed entry per feed it is in): every feed Query reads it and every write pays for it. It is
-therefore stored zlib-compressed in a binary attribute (:data:`CONTENT_Z`, 40-50% of the
-text's bytes for realistic articles) and decompressed when an item is read. Feed entries also
-store their feed-ready form (:data:`READY`): the HTML with its links made absolute, only when
-that differs from the article's HTML (:data:`FEED_Z`), the excerpt RSS falls back on when there
-is no summary (:data:`EXCERPT`) and a relative image URL resolved (:data:`IMAGE_URL`); a
-container's first render of an entry then has nothing left to prepare. Items written before
-either (a plain ``content_html`` string, no feed-ready form) are read as they are, and rendered
-by preparing them as before.
+therefore stored zlib-compressed with a preset dictionary (:mod:`contentfeed.dal.dictionary`):
+in the article item as a binary attribute (:data:`CONTENT_Z`) beside the article's other
+attributes; in a feed entry packed with everything else the entry holds into one binary
+attribute (:data:`PACKED`, see :func:`pack_entry`). Feed entries also store their feed-ready
+form: the HTML with its links made absolute (only when that differs from the article's HTML),
+the excerpt RSS falls back on when there is no summary and a relative image URL resolved; a
+container's first render of an entry then has nothing left to prepare.
+
+Items in every form written before are read as they are: the HTML as a ``content_html``
+string, or in ``content_z`` compressed without a dictionary; entries with the article's
+attributes one by one and their feed-ready form in :data:`READY`, :data:`FEED_Z`,
+:data:`EXCERPT` and :data:`IMAGE_URL` (or none, rendered by preparing them as before).
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from contentfeed.dal import keys
+from contentfeed.dal import dictionary, keys
 from contentfeed.models import (
     Article,
     Attachment,
@@ -62,7 +67,11 @@ MAX_TOMBSTONES_PER_FEED = 50
 CONTENT = "content_html"
 """The article's HTML as text: how items were written before :data:`CONTENT_Z` (still read)."""
 CONTENT_Z = "content_z"
-"""The article's HTML, UTF-8 and zlib-compressed (binary)."""
+"""The article's HTML, UTF-8 and zlib-compressed (binary): with the preset dictionary that its
+zlib header names (:mod:`contentfeed.dal.dictionary`), or, written before, with none."""
+PACKED = "z"
+"""On a feed entry: everything but its keys and type in one binary attribute (see
+:func:`pack_entry`). Entries written before it have the article's attributes one by one."""
 READY = "ready"
 """On a feed entry: the version of the feed-ready form it stores (:data:`READY_VERSION`)."""
 READY_VERSION = 1
@@ -74,21 +83,30 @@ EXCERPT = "excerpt"
 IMAGE_URL = "image_url"
 """On a feed entry: the image URL resolved against the article's; absent when unchanged."""
 COMPRESSION_LEVEL = 9
+_FDICT = 0x20
+"""The flag of a zlib header that says a preset dictionary's Adler-32 follows (RFC 1950)."""
 
 
 def pack(text: str, *, like: str | None = None) -> bytes:
-    """``text`` compressed; ``like`` (a text it mostly repeats) primes the compressor, so that
-    only what differs from it costs bytes. :func:`unpack` needs the same ``like``."""
-    if like is None:
-        return zlib.compress(text.encode("utf-8"), COMPRESSION_LEVEL)
-    packer = zlib.compressobj(COMPRESSION_LEVEL, zdict=like.encode("utf-8"))
+    """``text`` compressed with the current preset dictionary, or with ``like`` (a text it
+    mostly repeats, so that only what differs from it costs bytes: :func:`unpack` then needs
+    the same ``like``)."""
+    zdict = dictionary.DICTIONARIES[dictionary.CURRENT] if like is None else like.encode("utf-8")
+    packer = zlib.compressobj(COMPRESSION_LEVEL, memLevel=9, zdict=zdict)
     return packer.compress(text.encode("utf-8")) + packer.flush()
 
 
 def unpack(value: Any, *, like: str | None = None) -> str:
-    """Text from a compressed binary attribute (``bytes``, or boto3's ``Binary``)."""
+    """Text from a compressed binary attribute (``bytes``, or boto3's ``Binary``): with the
+    preset dictionary its header names, with ``like``, or with none (as written before
+    dictionaries)."""
+    data = bytes(value)
     if like is None:
-        return zlib.decompress(bytes(value)).decode("utf-8")
+        if len(data) < 6 or not data[1] & _FDICT:
+            return zlib.decompress(data).decode("utf-8")
+        zdict = dictionary.BY_ADLER[int.from_bytes(data[2:6], "big")]
+        unpacker = zlib.decompressobj(zdict=zdict)
+        return (unpacker.decompress(data) + unpacker.flush()).decode("utf-8")
     unpacker = zlib.decompressobj(zdict=like.encode("utf-8"))
     return (unpacker.decompress(bytes(value)) + unpacker.flush()).decode("utf-8")
 
@@ -98,7 +116,15 @@ def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def article_attributes(article: Article) -> Item:
-    """The article's own attributes (shared by the article item and its feed entries)."""
+    """The article's own attributes, as the article item stores them."""
+    attributes = _plain_attributes(article)
+    if article.content_html is not None:
+        attributes[CONTENT_Z] = pack(article.content_html)
+    return attributes
+
+
+def _plain_attributes(article: Article) -> Item:
+    """Every attribute of the article but its HTML, as plain values."""
     return _drop_none(
         {
             "id": article.id,
@@ -111,7 +137,6 @@ def article_attributes(article: Article) -> Item:
             "version": article.version,
             "status": article.status.value,
             "summary": article.summary,
-            CONTENT_Z: None if article.content_html is None else pack(article.content_html),
             "authors": [_drop_none(asdict(author)) for author in article.authors],
             "contributors": [_drop_none(asdict(c)) for c in article.contributors],
             "tags": list(article.tags),
@@ -175,24 +200,62 @@ def article_item(article: Article) -> Item:
 
 def entry_item(scope: str, article: Article, ready: FeedReady | None = None) -> Item:
     """The article's entry in the feed ``scope``, with its feed-ready form (``ready``: pass it
-    when writing several entries of one article, so that it is prepared once)."""
-    item: Item = {
+    when writing several entries of one article, so that it is prepared once): its keys, its
+    type and everything else packed in :data:`PACKED` (see :func:`pack_entry`)."""
+    return {
         "pk": keys.feed_pk(scope),
         "sk": keys.entry_sk(article.published_at, article.id),
         "type": ENTRY_TYPE,
-        **article_attributes(article),
+        PACKED: pack_entry(article, feed_ready(article) if ready is None else ready),
     }
-    if ready is None:
-        ready = feed_ready(article)
+
+
+def pack_entry(article: Article, ready: FeedReady | None) -> bytes:
+    """An entry's attributes in one compressed value: a byte naming the preset dictionary, then
+    raw deflate (RFC 1951) with that dictionary of one line of JSON (the article's attributes
+    but its id and publication time, which the sort key holds; the byte lengths of the HTML and
+    of the feed-ready HTML; the rest of the feed-ready form), the HTML and the feed-ready HTML.
+    The feed-ready HTML repeats the HTML but for its links, so it costs little more than them;
+    it is left out when the two are equal."""
+    meta = _plain_attributes(article)
+    del meta["id"], meta["published_at"]
+    html = b"" if article.content_html is None else article.content_html.encode("utf-8")
+    if article.content_html is not None:
+        meta["html"] = len(html)
+    feed = b""
     if ready is not None:
-        item[READY] = READY_VERSION
+        meta[READY] = READY_VERSION
         if ready.content_html != (article.content_html or ""):
-            item[FEED_Z] = pack(ready.content_html, like=article.content_html or "")
+            feed = ready.content_html.encode("utf-8")
+            meta["feed"] = len(feed)
         if ready.excerpt:
-            item[EXCERPT] = ready.excerpt
+            meta[EXCERPT] = ready.excerpt
         if ready.image_url != ready.image_source:
-            item[IMAGE_URL] = ready.image_url
-    return item
+            meta[IMAGE_URL] = ready.image_url
+    head = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    version = dictionary.CURRENT
+    packer = zlib.compressobj(
+        COMPRESSION_LEVEL, zlib.DEFLATED, -15, 9, zdict=dictionary.DICTIONARIES[version]
+    )
+    return bytes((version,)) + packer.compress(head + b"\n" + html + feed) + packer.flush()
+
+
+def unpack_entry(item: Mapping[str, Any]) -> tuple[Item, str | None, str | None]:
+    """A packed entry's attributes as the article item has them, its HTML and its feed-ready
+    HTML (None when equal to the HTML)."""
+    data = bytes(item[PACKED])
+    unpacker = zlib.decompressobj(-15, zdict=dictionary.DICTIONARIES[data[0]])
+    head, _, body = (unpacker.decompress(data[1:]) + unpacker.flush()).partition(b"\n")
+    attributes: Item = json.loads(head)
+    attributes["published_at"], attributes["id"] = keys.entry_position_of(item["sk"])
+    html = None
+    if "html" in attributes:
+        length = attributes.pop("html")
+        html, body = body[:length].decode("utf-8"), body[length:]
+    feed = None
+    if "feed" in attributes:
+        feed = body[: attributes.pop("feed")].decode("utf-8")
+    return attributes, html, feed
 
 
 def feed_ready(article: Article) -> FeedReady | None:
@@ -217,18 +280,23 @@ def tombstone_item(tombstone: Tombstone) -> Item:
 
 
 def article_from_item(item: Mapping[str, Any]) -> Article:
+    """The article an article item or a feed entry holds, in any form ever written."""
+    feed: str | None = None
+    if PACKED in item:
+        item, content, feed = unpack_entry(item)
+    else:
+        content = item.get(CONTENT)
+        if content is None and CONTENT_Z in item:
+            content = unpack(item[CONTENT_Z])
+        if FEED_Z in item:
+            feed = unpack(item[FEED_Z], like=content or "")
     image = item.get("image")
-    content = item.get(CONTENT)
-    if content is None and CONTENT_Z in item:
-        content = unpack(item[CONTENT_Z])
     ready = None
     if item.get(READY) == READY_VERSION:
         ready = FeedReady(
             source=content,
             url=item["url"],
-            content_html=unpack(item[FEED_Z], like=content or "")
-            if FEED_Z in item
-            else content or "",
+            content_html=(content or "") if feed is None else feed,
             excerpt=item.get(EXCERPT, ""),
             image_source=image["url"] if image else None,
             image_url=item.get(IMAGE_URL, image["url"]) if image else None,

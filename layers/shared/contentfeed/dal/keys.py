@@ -140,6 +140,12 @@ def stored_entry_sk(published_at: str, article_id: str) -> str:
     return f"{ENTRY_PREFIX}{published_at}#{article_id}"
 
 
+def entry_position_of(sk: str) -> tuple[str, str]:
+    """(publication time as stored, id) from an entry's sort key (an id may hold ``#``)."""
+    _, published_at, article_id = sk.split("#", 2)
+    return published_at, article_id
+
+
 def entries_upper_bound(now: datetime) -> str:
     """The highest sort key of an entry that is due at ``now`` (scheduled ones sort above)."""
     return f"{ENTRY_PREFIX}{utc_iso(now)}~"
