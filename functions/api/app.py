@@ -27,8 +27,6 @@ from contentfeed.dal.keys import entry_position
 from contentfeed.errors import (
     ContentFeedError,
     FieldIssue,
-    StorageMisconfigured,
-    StorageUnavailable,
     Unauthorized,
     UnsupportedMediaType,
 )
@@ -37,7 +35,7 @@ from contentfeed.http.cors import CORS
 from contentfeed.http.links import link_value
 from contentfeed.http.media import HTML, JSON, PROBLEM_JSON, RSS
 from contentfeed.http.paging import encode_cursor, fill_budget
-from contentfeed.http.problem import from_error, problem
+from contentfeed.http.problem import answer_error, from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
 from contentfeed.http.routes import not_allowed
 from contentfeed.limits import LIST_BYTE_BUDGET
@@ -533,11 +531,7 @@ def resolver() -> "APIGatewayRestResolver":
 
     @app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
     def handle_service_error(error: ContentFeedError) -> Response[str]:
-        if isinstance(error, StorageUnavailable):
-            logger.warning("storage unavailable", cause=error.detail)
-        elif isinstance(error, StorageMisconfigured):
-            logger.error("storage misconfigured", cause=error.detail)
-        return _powertools(from_error(error))
+        return _powertools(answer_error(error, logger))
 
     def _powertools(response: proxy.Response) -> Response[str]:
         return Response(

@@ -23,14 +23,12 @@ from contentfeed.errors import (
     ContentFeedError,
     MethodNotAllowed,
     NotFound,
-    StorageMisconfigured,
-    StorageUnavailable,
 )
 from contentfeed.http import media
 from contentfeed.http.cors import CORS
 from contentfeed.http.negotiation import prefers_html
 from contentfeed.http.paging import decode_cursor
-from contentfeed.http.problem import from_error
+from contentfeed.http.problem import answer_error, from_error
 from contentfeed.http.proxy import Response, Router
 from contentfeed.http.request import base_url, header
 from contentfeed.http.routes import (
@@ -194,11 +192,7 @@ def _request(
 
 
 def handle_service_error(error: ContentFeedError) -> Response:
-    if isinstance(error, StorageUnavailable):
-        logger.warning("storage unavailable", cause=error.detail)
-    elif isinstance(error, StorageMisconfigured):
-        logger.error("storage misconfigured", cause=error.detail)
-    return from_error(error)
+    return answer_error(error, logger)
 
 
 def handle_not_found(method: str, path: str) -> Response:

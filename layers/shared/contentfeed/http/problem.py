@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contentfeed.errors import (
     PROBLEM_BASE,
@@ -16,6 +16,9 @@ from contentfeed.errors import (
 )
 from contentfeed.http.media import PROBLEM_JSON
 from contentfeed.http.proxy import Response
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger
 
 
 def problem_body(
@@ -79,3 +82,14 @@ def from_error(error: ContentFeedError) -> Response:
         issues=error.issues,
         headers=headers,
     )
+
+
+def answer_error(error: ContentFeedError, logger: Logger) -> Response:
+    """The answer to ``error``, which a storage fault also leaves in the function's log: a
+    transient one (503, retry) as a warning, a misconfiguration (500, no retry helps) as an
+    error the operators must act on. Every other error is the client's and only answered."""
+    if isinstance(error, StorageUnavailable):
+        logger.warning("storage unavailable", cause=error.detail)
+    elif isinstance(error, StorageMisconfigured):
+        logger.error("storage misconfigured", cause=error.detail)
+    return from_error(error)
