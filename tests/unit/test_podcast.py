@@ -376,3 +376,31 @@ def test_a_bad_show_names_the_bad_field(change: dict[str, Any], field: str) -> N
         ShowIn.model_validate({**VALID_SHOW, **change})
     fields = {".".join(str(p) for p in e["loc"]) for e in caught.value.errors()}
     assert field in fields
+
+
+def test_a_second_render_of_the_same_episodes_rebuilds_no_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given cold caches and the podcast item builder counted
+    from contentfeed.rendering import entry as entry_cache
+    from contentfeed.rendering import podcast
+
+    entry_cache.cache_clear()
+    built: list[Any] = []
+    original = podcast._item
+
+    def counted(entry: Any, *, show: Show) -> Any:
+        built.append(entry)
+        return original(entry, show=show)
+
+    monkeypatch.setattr(podcast, "_item", counted)
+    # When the same episodes are rendered twice, as read anew from the table each time
+    first = render_podcast(feed(), EPISODES)
+    second = render_podcast(feed(), [replace(e) for e in EPISODES])
+    # Then each item was built once, and both documents hold every episode
+    assert len(built) == len(EPISODES)
+    assert first == second
+    assert len(channel(second).findall("item")) == len(EPISODES)
+    # And another show image is another item (it is written into each one)
+    render_podcast(feed(replace(SHOW, image="https://news.example.org/media/new.jpg")), EPISODES)
+    assert len(built) == 2 * len(EPISODES)

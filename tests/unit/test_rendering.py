@@ -18,7 +18,15 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from contentfeed.models import Article, Contributor, Image, Person
+from contentfeed.models import (
+    Article,
+    Attachment,
+    Contributor,
+    Episode,
+    Image,
+    Person,
+    Transcript,
+)
 from contentfeed.rendering import entry as entry_cache
 from contentfeed.rendering.atom import render_atom, render_atom_counted
 from contentfeed.rendering.html import absolutize, clean_text, text_excerpt
@@ -761,26 +769,27 @@ def test_the_same_article_is_prepared_once_per_site() -> None:
     assert (info.misses, info.hits, info.entries) == (2, 2 * len(RENDERERS) - 1, 2)
 
 
-@pytest.mark.parametrize(("fmt", "method"), [("rss", "rss_entry"), ("atom", "atom_entry")])
-def test_feedgen_builds_each_item_once_and_every_document_gets_a_copy(
-    fmt: str, method: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("fmt", "builder"), [("rss", "_item"), ("atom", "_entry")])
+def test_each_item_is_built_once_and_every_document_gets_a_copy(
+    fmt: str, builder: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given cold caches and feedgen's item builder counted
-    from feedgen.entry import FeedEntry
+    # Given cold caches and the format's item builder counted
+    from contentfeed.rendering import atom, rss
 
+    module = {"rss": rss, "atom": atom}[fmt]
     entry_cache.cache_clear()
     built = []
-    original = getattr(FeedEntry, method)
+    original = getattr(module, builder)
 
-    def counted(self: Any, extensions: bool = True) -> Any:
-        built.append(self)
-        return original(self, extensions)
+    def counted(entry: Any) -> Any:
+        built.append(entry)
+        return original(entry)
 
-    monkeypatch.setattr(FeedEntry, method, counted)
+    monkeypatch.setattr(module, builder, counted)
     # When the same page is rendered three times
     render = XML_RENDERERS[fmt]
     bodies = [render(feed_info(), articles()) for _ in range(3)]
-    # Then feedgen built each item's XML once, and every document holds all of them
+    # Then each item's XML was built once, and every document holds all of them
     assert len(built) == len(articles())
     assert bodies[0] == bodies[1] == bodies[2]
     assert len(ids(fmt, bodies[2])) == len(articles())
@@ -805,10 +814,58 @@ def test_kept_entries_are_bounded_by_the_html_they_hold(monkeypatch: pytest.Monk
     assert cache.info().entries == 2
 
 
-def test_a_built_feedgen_item_refuses_a_late_extension() -> None:
-    # Given an RSS item whose XML was built by rendering it once
-    render_rss(feed_info(), [rich_article()])
-    item = entry_cache.feed_entry(rich_article(), SITE).rendered["rss"]
-    # When an extension with an entry class is added afterwards, Then it is refused loudly
-    with pytest.raises(RuntimeError, match="XML is built"):
-        item.register_extension("late", object)
+def _texts(value: Any) -> list[str]:
+    """Every string in an entry, through its dataclasses and tuples."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple):
+        return [text for item in value for text in _texts(item)]
+    if hasattr(value, "__dataclass_fields__"):
+        return [
+            text for name in value.__dataclass_fields__ for text in _texts(getattr(value, name))
+        ]
+    return []
+
+
+BAD = "\x0b"
+DIRTY_FIELDS: dict[str, dict[str, Any]] = {
+    "id": {"id": "legacy" + BAD},
+    "guid": {"guid": "old" + BAD},
+    "title": {"title": "T" + BAD},
+    "url": {"url": "https://news.example.org/x" + BAD},
+    "summary": {"summary": "S" + BAD},
+    "language": {"language": "en" + BAD},
+    "tag": {"tags": ("ok", "t" + BAD)},
+    "author name": {"authors": (Person("A" + BAD),)},
+    "author email": {"authors": (Person("A", email="a@example.org" + BAD),)},
+    "author url": {"authors": (Person("A", url="https://example.org/a" + BAD),)},
+    "contributor name": {"contributors": (Contributor("C" + BAD),)},
+    "contributor role": {"contributors": (Contributor("C", role="r" + BAD),)},
+    "image url": {"image": replace(IMAGE, url=IMAGE.url + BAD)},
+    "image caption": {"image": replace(IMAGE, caption="c" + BAD)},
+    "image credit": {"image": replace(IMAGE, credit="c" + BAD)},
+    "image alt": {"image": replace(IMAGE, alt="a" + BAD)},
+    "image type": {"image": replace(IMAGE, type="image/png" + BAD)},
+    "attachment url": {"attachments": (Attachment(url="/a.mp3" + BAD, type="audio/mpeg"),)},
+    "attachment type": {"attachments": (Attachment(url="/a.mp3", type="audio/mpeg" + BAD),)},
+    "attachment title": {
+        "attachments": (Attachment(url="/a.mp3", type="audio/mpeg", title="t" + BAD),)
+    },
+    "episode image": {"podcast": Episode(image="/e.jpg" + BAD)},
+    "episode chapters": {"podcast": Episode(chapters_url="/c.json" + BAD)},
+    "transcript url": {"podcast": Episode(transcripts=(Transcript("/t.vtt" + BAD, "text/vtt"),))},
+    "transcript type": {"podcast": Episode(transcripts=(Transcript("/t.vtt", "text/vtt" + BAD),))},
+    "transcript language": {
+        "podcast": Episode(transcripts=(Transcript("/t.vtt", "text/vtt", language="en" + BAD),))
+    },
+}
+
+
+@pytest.mark.parametrize("field", sorted(DIRTY_FIELDS))
+def test_a_character_xml_forbids_in_any_one_field_is_cleaned(field: str) -> None:
+    # Given an article that is clean but for one field
+    article = rich_article(**DIRTY_FIELDS[field])
+    # When it is prepared for a feed
+    entry = entry_cache.prepare_entry(article, SITE)
+    # Then no text of its entry holds a character XML forbids
+    assert not [text for text in _texts(entry) if BAD in text]

@@ -60,4 +60,8 @@ def rfc3339(moment: datetime) -> str:
     """RFC 3339 in UTC, seconds precision unless there are microseconds."""
     moment = moment.astimezone(UTC)
     fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
-    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}{fraction}Z"  # %Y does not pad years < 1000
+    # Integer formats, not strftime (which does not pad years < 1000, and is slower)
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}{fraction}Z"
+    )

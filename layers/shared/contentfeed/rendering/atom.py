@@ -1,9 +1,12 @@
-"""Atom 1.0 (RFC 4287) with RFC 5005 paging links and RFC 6721 tombstones, rendered with feedgen.
+"""Atom 1.0 (RFC 4287) with RFC 5005 paging links and RFC 6721 tombstones.
 
-Around feedgen's traps (STYLE.md): content goes in as ``type="html"`` (never its invalid
-``type="CDATA"``), dates are given explicitly, and since feedgen 1.0.0 drops ``rel``, ``type``
-and ``length`` from entry links (lkiesow/python-feedgen#135) only the alternate link, whose
-``rel`` is the default, goes through feedgen; the enclosure is written by :class:`_Entry`.
+feedgen builds the feed element around feedgen's traps (STYLE.md): dates are given explicitly.
+Each entry is built here with lxml, element for element as feedgen 1.0.0's
+``FeedEntry.atom_entry`` builds it (so documents are byte for byte what feedgen made; a test
+compares them): content as ``type="html"`` (never feedgen's invalid ``type="CDATA"``), and the
+alternate link as a bare ``href``, as feedgen 1.0.0 writes it (it drops ``rel``, ``type`` and
+``length`` from entry links, lkiesow/python-feedgen#135; ``rel`` defaults to alternate), with
+the enclosures, which need those attributes, written by :func:`_enclosures`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from lxml import etree
 from contentfeed.http import media
 from contentfeed.models import Article, Person
 from contentfeed.rendering.entry import Entry, feed_entry, rendered
-from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
 from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
+from contentfeed.rendering.rss import copies
 from contentfeed.text import rfc3339, slugify
 
 TOMBSTONES = "http://purl.org/atompub/tombstones/1.0"
@@ -39,6 +42,16 @@ def render_atom_counted(feed: FeedInfo, articles: Sequence[Article]) -> Rendered
 
 
 def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
+    entries = [feed_entry(article, feed.site_url) for article in articles]
+    elements = [rendered(entry, "atom", _entry) for entry in entries]
+    generator = _generator(feed, entries, elements)
+    body: bytes = generator.atom_str(encoding="UTF-8", xml_declaration=True)
+    return body
+
+
+def _generator(feed: FeedInfo, entries: Sequence[Entry], elements: Sequence[Any]) -> FeedGenerator:
+    """feedgen's generator for the feed element of ``entries``, which ends with ``elements``
+    (their elements, to copy)."""
     generator = FeedGenerator()
     generator.id(clean_text(feed.feed_id))
     generator.title(clean_text(feed.title))
@@ -53,54 +66,64 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     if feed.language:
         generator.language(clean_text(feed.language))
     generator.generator("contentfeed")
-    entries = [feed_entry(article, feed.site_url) for article in articles]
     if not all(entry.authors for entry in entries):
         # RFC 4287 §4.1.1: an entry without an author takes the feed's.
         generator.author(name=clean_text(feed.title), uri=clean_text(feed.site_url))
-    generator.register_extension("contentfeed", partial(_Feed, feed), None, rss=False)
-    for entry in entries:
-        # feedgen prepends unless told to append; add_entry takes a ready entry
-        generator.add_entry(rendered(entry, "atom", _feedgen_entry), order="append")
-    body: bytes = generator.atom_str(encoding="UTF-8", xml_declaration=True)
-    return body
+    generator.register_extension("contentfeed", partial(_Feed, feed, elements), None, rss=False)
+    return generator
 
 
-def _people(people: Sequence[Person]) -> list[dict[str, str]]:
-    """Atom person constructs, empty fields left out."""
-    fields = (("name", "name"), ("email", "email"), ("uri", "url"))
-    return [
-        {key: value for key, name in fields if (value := getattr(person, name))}
-        for person in people
-    ]
-
-
-def _feedgen_entry(entry: Entry) -> BuiltOnceEntry:
-    """feedgen's entry for ``entry`` (built once per entry, see ``rendered``)."""
-    item = BuiltOnceEntry()
-    item.id(entry.atom_id)
-    item.title(entry.title or entry.url)
-    item.link(href=entry.url)
-    item.published(entry.published_at.astimezone(UTC))
-    item.updated(entry.updated_at.astimezone(UTC))
-    if entry.authors:
-        item.author(_people(entry.authors))
-    if entry.contributors:
-        item.contributor([{"name": contributor.name} for contributor in entry.contributors])
-    for label in entry.tags:
-        item.category(term=slugify(label) or label, label=label)
-    if entry.summary:
-        item.summary(entry.summary, type="text")
+def _entry(entry: Entry) -> Any:
+    """The ``<entry>`` of ``entry`` (built once per entry, see ``rendered``): the elements
+    feedgen 1.0.0's ``FeedEntry.atom_entry`` builds from ``id``, ``title``, ``link``,
+    ``published``, ``updated``, ``author``, ``contributor``, ``category``, ``summary`` and
+    ``content``, in its order, then the language and enclosures. feedgen writes Atom elements
+    without a namespace under a literal xmlns attribute on the root, so these are un-namespaced
+    too."""
+    title = entry.title or entry.url
+    if not (entry.atom_id and title):
+        raise ValueError("Required fields not set")  # as feedgen: Atom requires both
+    element = etree.Element("entry")
+    etree.SubElement(element, "id").text = entry.atom_id
+    etree.SubElement(element, "title").text = title
+    etree.SubElement(element, "updated").text = entry.updated_at.astimezone(UTC).isoformat()
+    for person in entry.authors:
+        _person(element, "author", person)
     if entry.content_html:
-        item.content(entry.content_html, type="html")
-    item.register_extension("contentfeed", partial(_Entry, entry), rss=False)
-    return item
+        content = etree.SubElement(element, "content")
+        content.text = entry.content_html
+        content.set("type", "html")
+    etree.SubElement(element, "link", href=entry.url)
+    if entry.summary:
+        summary = etree.SubElement(element, "summary")
+        summary.text = entry.summary
+        summary.set("type", "text")
+    for label in entry.tags:
+        category = etree.SubElement(element, "category", term=slugify(label) or label)
+        category.set("label", label)
+    for contributor in entry.contributors:
+        etree.SubElement(etree.SubElement(element, "contributor"), "name").text = contributor.name
+    etree.SubElement(element, "published").text = entry.published_at.astimezone(UTC).isoformat()
+    _enclosures(element, entry)
+    return element
+
+
+def _person(parent: Any, tag: str, person: Person) -> None:
+    """An Atom person construct, empty fields left out (names are never empty here)."""
+    element = etree.SubElement(parent, tag)
+    etree.SubElement(element, "name").text = person.name
+    if person.email:
+        etree.SubElement(element, "email").text = person.email
+    if person.url:
+        etree.SubElement(element, "uri").text = person.url
 
 
 class _Feed:
-    """feedgen extension for the feed element: RFC 6721 tombstones."""
+    """feedgen extension for the feed element: RFC 6721 tombstones, then the entries (feedgen
+    would append its own after the extensions: it has none)."""
 
-    def __init__(self, feed: FeedInfo) -> None:
-        self.feed = feed
+    def __init__(self, feed: FeedInfo, entries: Sequence[Any]) -> None:
+        self.feed, self.entries = feed, entries
 
     def extend_ns(self) -> dict[str, str]:
         return {"at": TOMBSTONES}
@@ -113,36 +136,26 @@ class _Feed:
                 ref=clean_text(deleted.guid),
                 when=rfc3339(deleted.deleted_at),
             )
+        copies(root, self.entries)
         return root
 
 
-class _Entry:
-    """feedgen extension for one entry: its language, its image and attachments as enclosure
-    links (with ``type``, ``length`` and ``title``)."""
-
-    def __init__(self, entry: Entry) -> None:
-        self.entry = entry
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_atom(self, element: Any) -> Any:
-        # feedgen writes Atom elements without a namespace under a literal xmlns attribute on
-        # the root, so added Atom elements must be un-namespaced too.
-        if language := self.entry.language:
-            element.set(XML_LANG, language)
-        if image := self.entry.image:
-            link = etree.SubElement(element, "link", rel="enclosure", href=image.url)
-            if image.type:
-                link.set("type", image.type)
-            if image.length is not None:
-                link.set("length", str(image.length))
-        for attachment in self.entry.attachments:
-            link = etree.SubElement(
-                element, "link", rel="enclosure", href=attachment.url, type=attachment.type
-            )
-            if attachment.length is not None:
-                link.set("length", str(attachment.length))
-            if attachment.title:
-                link.set("title", attachment.title)
-        return element
+def _enclosures(element: Any, entry: Entry) -> None:
+    """The entry's language, and its image and attachments as enclosure links (with ``type``,
+    ``length`` and ``title``)."""
+    if language := entry.language:
+        element.set(XML_LANG, language)
+    if image := entry.image:
+        link = etree.SubElement(element, "link", rel="enclosure", href=image.url)
+        if image.type:
+            link.set("type", image.type)
+        if image.length is not None:
+            link.set("length", str(image.length))
+    for attachment in entry.attachments:
+        link = etree.SubElement(
+            element, "link", rel="enclosure", href=attachment.url, type=attachment.type
+        )
+        if attachment.length is not None:
+            link.set("length", str(attachment.length))
+        if attachment.title:
+            link.set("title", attachment.title)

@@ -34,6 +34,7 @@ from contentfeed.models import (
 )
 from contentfeed.rendering.html import absolute_url, absolutize, clean_text, text_excerpt
 from contentfeed.rendering.identity import atom_id, entry_id
+from contentfeed.text import XML_ILLEGAL
 
 CACHE_CHARS = 8_000_000
 """The bound of the kept entries: each counts its HTML twice (the article's and the entry's) plus
@@ -160,9 +161,12 @@ def feed_entry(article: Article, site_url: str) -> Entry:
 def prepare_entry(article: Article, site_url: str) -> Entry:
     """``article`` as a feed item of the site at ``site_url``, built afresh: from its feed-ready
     form when it was read with one that still matches it (see :func:`feed_ready`)."""
-    summary = clean_text(article.summary or "")
+    # Stored text is almost always XML-clean already: one search over all of it then replaces
+    # a regular expression substitution per field.
+    clean = _same if _all_clean(article) else clean_text
+    summary = clean(article.summary or "")
     image = article.image
-    guid = article.guid and clean_text(article.guid)
+    guid = article.guid and clean(article.guid)
     ready = article.feed_ready
     image_url: str | None
     if ready is not None and ready.source is article.content_html and ready.url == article.url:
@@ -172,71 +176,107 @@ def prepare_entry(article: Article, site_url: str) -> Entry:
         if image is not None and image.url == ready.image_source and ready.image_url is not None:
             image_url = ready.image_url
         else:
-            image_url = None if image is None else absolute_url(clean_text(image.url), url)
+            image_url = None if image is None else absolute_url(clean(image.url), url)
     else:
-        url = absolute_url(clean_text(article.url), site_url)
+        url = absolute_url(clean(article.url), site_url)
         content = absolutize(article.content_html or "", url)
         description = summary or text_excerpt(content)
-        image_url = None if image is None else absolute_url(clean_text(image.url), url)
+        image_url = None if image is None else absolute_url(clean(image.url), url)
+    article_id = clean(article.id)
+    rss_id = entry_id(article_id, guid)
     return Entry(
-        id=entry_id(clean_text(article.id), guid),
-        atom_id=atom_id(clean_text(article.id), guid),
+        id=rss_id,
+        atom_id=atom_id(article_id, guid, entry=rss_id),
         url=url,
-        title=clean_text(article.title),
+        title=clean(article.title),
         summary=summary,
         description=description,
         content_html=content,
         published_at=article.published_at,
         updated_at=article.modified_at or max(article.updated_at, article.published_at),
         authors=tuple(
-            Person(name=name, email=_optional(person.email), url=_optional(person.url))
+            Person(
+                name=name, email=_optional(person.email, clean), url=_optional(person.url, clean)
+            )
             for person in article.authors
-            if (name := clean_text(person.name))
+            if (name := clean(person.name))
         ),
         contributors=tuple(
-            Contributor(name=name, role=_optional(person.role))
+            Contributor(name=name, role=_optional(person.role, clean))
             for person in article.contributors
-            if (name := clean_text(person.name))
+            if (name := clean(person.name))
         ),
-        tags=tuple(tag for tag in dict.fromkeys(clean_text(tag) for tag in article.tags) if tag),
+        tags=tuple(tag for tag in dict.fromkeys(clean(tag) for tag in article.tags) if tag),
         image=None
         if image is None or image_url is None  # both or neither
         else Image(
             url=image_url,
-            caption=_optional(image.caption),
-            credit=_optional(image.credit),
-            alt=_optional(image.alt),
-            type=_optional(image.type),
+            caption=_optional(image.caption, clean),
+            credit=_optional(image.credit, clean),
+            alt=_optional(image.alt, clean),
+            type=_optional(image.type, clean),
             length=image.length,
         ),
-        language=_optional(article.language),
+        language=_optional(article.language, clean),
         attachments=tuple(
             Attachment(
-                url=absolute_url(clean_text(item.url), url),
-                type=clean_text(item.type),
+                url=absolute_url(clean(item.url), url),
+                type=clean(item.type),
                 length=item.length,
                 duration=item.duration,
-                title=_optional(item.title),
+                title=_optional(item.title, clean),
             )
             for item in article.attachments
         ),
-        podcast=None if article.podcast is None else _episode(article.podcast, url),
+        podcast=None if article.podcast is None else _episode(article.podcast, url, clean),
     )
 
 
-def _episode(episode: Episode, base: str) -> Episode:
+def _all_clean(article: Article) -> bool:
+    """Whether every text :func:`prepare_entry` writes from ``article`` (its HTML aside) is free
+    of what XML forbids, so that cleaning each would change nothing."""
+    texts = [
+        article.id,
+        article.title,
+        article.url,
+        article.summary or "",
+        article.guid or "",
+        article.language or "",
+        *article.tags,
+    ]
+    for person in article.authors:
+        texts += (person.name, person.email or "", person.url or "")
+    for contributor in article.contributors:
+        texts += (contributor.name, contributor.role or "")
+    if (image := article.image) is not None:
+        texts += (image.url, image.caption or "", image.credit or "", image.alt or "")
+        texts.append(image.type or "")
+    for item in article.attachments:
+        texts += (item.url, item.type, item.title or "")
+    if (episode := article.podcast) is not None:
+        texts += (episode.image or "", episode.chapters_url or "")
+        for transcript in episode.transcripts:
+            texts += (transcript.url, transcript.type, transcript.language or "")
+    return XML_ILLEGAL.search("\n".join(texts)) is None
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _episode(episode: Episode, base: str, clean: Callable[[str], str] = clean_text) -> Episode:
     return replace(
         episode,
-        image=episode.image and absolute_url(clean_text(episode.image), base),
+        image=episode.image and absolute_url(clean(episode.image), base),
         transcripts=tuple(
             Transcript(
-                url=absolute_url(clean_text(t.url), base),
-                type=clean_text(t.type),
-                language=_optional(t.language),
+                url=absolute_url(clean(t.url), base),
+                type=clean(t.type),
+                language=_optional(t.language, clean),
             )
             for t in episode.transcripts
         ),
-        chapters_url=episode.chapters_url and absolute_url(clean_text(episode.chapters_url), base),
+        chapters_url=episode.chapters_url and absolute_url(clean(episode.chapters_url), base),
     )
 
 
@@ -270,6 +310,6 @@ def _is_absolute(url: str) -> bool:
     return bool(parts.scheme and parts.netloc)
 
 
-def _optional(text: str | None) -> str | None:
-    """``text`` made XML-clean; None when nothing is left."""
-    return clean_text(text) or None if text else None
+def _optional(text: str | None, clean: Callable[[str], str] = clean_text) -> str | None:
+    """``text`` made XML-clean (by ``clean``); None when nothing is left."""
+    return clean(text) or None if text else None

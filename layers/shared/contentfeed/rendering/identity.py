@@ -28,6 +28,8 @@ _URN_SAFE = "()+,.:=@;$_!*'-"
 GUID_NAMESPACE = uuid.UUID("b90328c8-a578-55c4-8dca-eb8aea010cc6")
 """``uuid5(NAMESPACE_URL, "https://contentfeed.dev/import")``. Never change it: Atom ids of
 articles with non-IRI guids, and the ids of imported articles, would all change."""
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A UUID exactly as ``str(uuid.UUID(...))`` writes it: the ids the service mints."""
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
 """A scheme, a colon and no character an IRI cannot hold (RFC 3987): what Atom accepts."""
 
@@ -40,14 +42,17 @@ def entry_id(article_id: str, guid: str | None = None) -> str:
     """
     if guid:
         return guid
+    if _CANONICAL_UUID.fullmatch(article_id):  # what uuid.UUID would give back, without parsing
+        return f"urn:uuid:{article_id}"
     try:
         return f"urn:uuid:{uuid.UUID(article_id)}"
     except ValueError:
         return "urn:contentfeed:" + quote(article_id, safe=_URN_SAFE).replace("~", "%7E")
 
 
-def atom_id(article_id: str, guid: str | None = None) -> str:
-    """The article's Atom ``<id>``: :func:`entry_id`, unless that is a guid Atom cannot carry."""
+def atom_id(article_id: str, guid: str | None = None, *, entry: str | None = None) -> str:
+    """The article's Atom ``<id>``: :func:`entry_id` (``entry``, when already computed), unless
+    that is a guid Atom cannot carry."""
     if guid and not _ABSOLUTE_IRI.fullmatch(guid):
         return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, guid)}"
-    return entry_id(article_id, guid)
+    return entry_id(article_id, guid) if entry is None else entry

@@ -1,9 +1,10 @@
 """A show's podcast feed: RSS 2.0 with the iTunes and Podcast Index namespaces, as PSP-1 (the
 Podcast Standards Project RSS specification) and Apple Podcasts require.
 
-feedgen builds the RSS core (channel title, link, description, language; each item's guid,
-title, link, pubDate, description, content and enclosure), exactly as for the other RSS feeds.
-feedgen's own ``podcast`` extension is not used: it has no ``podcast:`` namespace, writes
+feedgen builds the channel's RSS core (title, link, description, language) and
+``contentfeed.rendering.rss`` each item's (guid, title, link, pubDate, description, content and
+enclosure), exactly as for the other RSS feeds; each item is built once per warm container and
+show (``rendered``), so a show of 1,000 episodes re-renders by copying them. feedgen's own ``podcast`` extension is not used: it has no ``podcast:`` namespace, writes
 ``itunes:explicit`` only as yes/no/clean (Apple and PSP-1 now want ``true``/``false``), and
 would leave ``atom:link`` relations besides ``self`` to another extension anyway. Two small
 extensions here write every ``itunes:`` and ``podcast:`` element instead, so each value is
@@ -30,9 +31,9 @@ from lxml import etree
 from contentfeed.models import Article
 from contentfeed.models.show import Show
 from contentfeed.rendering.entry import Entry, feed_entry, rendered
-from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
 from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import SHOW_BYTE_BUDGET, FeedInfo, Rendered, fit_budget
+from contentfeed.rendering.rss import copies, rss_item
 
 ATOM = "http://www.w3.org/2005/Atom"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -61,6 +62,15 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     show = feed.show
     if show is None:
         raise ValueError("a podcast feed needs its show")
+    kind = f"podcast|{show.explicit}|{show.image}"
+    build = partial(_item, show=show)
+    items = [rendered(feed_entry(a, feed.site_url), kind, build) for a in articles]
+    body: bytes = _generator(feed, show, items).rss_str(encoding="UTF-8", xml_declaration=True)
+    return body
+
+
+def _generator(feed: FeedInfo, show: Show, items: Sequence[Any]) -> FeedGenerator:
+    """feedgen's generator for the show's channel, which ends with ``items`` (to copy)."""
     generator = FeedGenerator()
     generator.title(clean_text(show.title))
     generator.description(clean_text(show.description))
@@ -69,30 +79,47 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     generator.lastBuildDate(feed.updated.astimezone(UTC))  # from the data: never now()
     generator.generator("contentfeed")
     generator.ttl(feed.ttl_minutes)
-    generator.register_extension("contentfeed", partial(_Channel, feed, show), None, atom=False)
-    kind = f"podcast|{show.explicit}|{show.image}"
-    for article in articles:
-        entry = feed_entry(article, feed.site_url)
-        generator.add_entry(
-            rendered(entry, kind, partial(_feedgen_item, show=show)), order="append"
-        )
-    body: bytes = generator.rss_str(encoding="UTF-8", xml_declaration=True)
-    return body
+    generator.register_extension(
+        "contentfeed", partial(_Channel, feed, show, items), None, atom=False
+    )
+    return generator
 
 
-def _feedgen_item(entry: Entry, *, show: Show) -> BuiltOnceEntry:
-    """feedgen's item for one episode (kept per entry, show explicit flag and image)."""
-    item = BuiltOnceEntry()
-    item.guid(entry.id)
-    item.title(entry.title or entry.url)
-    item.link(href=entry.url)
-    item.pubDate(entry.published_at.astimezone(UTC))
-    item.description(escape(entry.description or entry.title, quote=False))
-    if entry.content_html:
-        item.content(entry.content_html)
-    if media := entry.enclosure:
-        item.enclosure(media.url, str(media.length or 0), media.type)
-    item.register_extension("contentfeed", partial(_Item, entry, show), atom=False)
+def _item(entry: Entry, *, show: Show) -> Any:
+    """One episode's ``<item>`` (kept per entry, show explicit flag and image)."""
+    media = entry.enclosure
+    item = rss_item(
+        entry,
+        description=escape(entry.description or entry.title, quote=False),
+        enclosure=None if media is None else (media.url, str(media.length or 0), media.type),
+    )
+    episode = entry.podcast
+    if media is not None and media.duration is not None:
+        _text(item, f"{{{ITUNES}}}duration", str(media.duration))
+    if episode is not None and episode.episode is not None:
+        _text(item, f"{{{ITUNES}}}episode", str(episode.episode))
+    if episode is not None and episode.season is not None:
+        _text(item, f"{{{ITUNES}}}season", str(episode.season))
+    episode_type = episode.episode_type if episode is not None else None
+    _text(item, f"{{{ITUNES}}}episodeType", episode_type.value if episode_type else "full")
+    explicit = episode.explicit if episode is not None else None
+    _text(item, f"{{{ITUNES}}}explicit", _flag(show.explicit if explicit is None else explicit))
+    image = episode.image if episode is not None and episode.image else show.image
+    _text(item, f"{{{ITUNES}}}image", None, href=clean_text(image))
+    if episode is not None:
+        for transcript in episode.transcripts:
+            attributes = {"url": transcript.url, "type": transcript.type}
+            if transcript.language:
+                attributes["language"] = transcript.language
+            _text(item, f"{{{PODCAST}}}transcript", None, **attributes)
+        if episode.chapters_url:
+            _text(
+                item,
+                f"{{{PODCAST}}}chapters",
+                None,
+                url=episode.chapters_url,
+                type=CHAPTERS_TYPE,
+            )
     return item
 
 
@@ -104,10 +131,11 @@ def _text(parent: Any, tag: str, text: str | None, /, **attributes: str) -> Any:
 
 
 class _Channel:
-    """The channel's atom links and its ``itunes:`` and ``podcast:`` elements."""
+    """The channel's atom links and its ``itunes:`` and ``podcast:`` elements, then the items
+    (feedgen would append its own entries after the extensions: it has none)."""
 
-    def __init__(self, feed: FeedInfo, show: Show) -> None:
-        self.feed, self.show = feed, show
+    def __init__(self, feed: FeedInfo, show: Show, items: Sequence[Any]) -> None:
+        self.feed, self.show, self.items = feed, show, items
 
     def extend_ns(self) -> dict[str, str]:
         return {"itunes": ITUNES, "podcast": PODCAST}
@@ -140,49 +168,5 @@ class _Channel:
         _text(channel, f"{{{PODCAST}}}guid", show.guid)
         for funding in show.funding:
             _text(channel, f"{{{PODCAST}}}funding", clean_text(funding.text), url=funding.url)
+        copies(channel, self.items)
         return rss
-
-
-class _Item:
-    """An episode's ``itunes:`` and ``podcast:`` elements."""
-
-    def __init__(self, entry: Entry, show: Show) -> None:
-        self.entry, self.show = entry, show
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_rss(self, item: Any) -> Any:
-        entry, episode = self.entry, self.entry.podcast
-        media = entry.enclosure
-        if media is not None and media.duration is not None:
-            _text(item, f"{{{ITUNES}}}duration", str(media.duration))
-        if episode is not None and episode.episode is not None:
-            _text(item, f"{{{ITUNES}}}episode", str(episode.episode))
-        if episode is not None and episode.season is not None:
-            _text(item, f"{{{ITUNES}}}season", str(episode.season))
-        episode_type = episode.episode_type if episode is not None else None
-        _text(item, f"{{{ITUNES}}}episodeType", episode_type.value if episode_type else "full")
-        explicit = episode.explicit if episode is not None else None
-        _text(
-            item,
-            f"{{{ITUNES}}}explicit",
-            _flag(self.show.explicit if explicit is None else explicit),
-        )
-        image = episode.image if episode is not None and episode.image else self.show.image
-        _text(item, f"{{{ITUNES}}}image", None, href=clean_text(image))
-        if episode is not None:
-            for transcript in episode.transcripts:
-                attributes = {"url": transcript.url, "type": transcript.type}
-                if transcript.language:
-                    attributes["language"] = transcript.language
-                _text(item, f"{{{PODCAST}}}transcript", None, **attributes)
-            if episode.chapters_url:
-                _text(
-                    item,
-                    f"{{{PODCAST}}}chapters",
-                    None,
-                    url=episode.chapters_url,
-                    type=CHAPTERS_TYPE,
-                )
-        return item

@@ -1,9 +1,13 @@
 """RSS 2.0 with the content, Dublin Core, Media RSS, syndication and Atom extensions.
 
-feedgen builds the channel and its items. Two small feedgen extensions add what it lacks or gets
-wrong (STYLE.md, "feedgen traps"): the ``atom:link`` relations besides ``self``, ``sy:*`` names in
-their real case, and per item ``dc:creator`` (RSS ``<author>``
-must be an email address), ``dc:contributor`` and ``media:content``.
+feedgen builds the channel; a small feedgen extension adds what it lacks or gets wrong
+(STYLE.md, "feedgen traps"): the ``atom:link`` relations besides ``self`` and ``sy:*`` names in
+their real case. Each item is built here with lxml, element for element as feedgen 1.0.0's
+``FeedEntry.rss_entry`` builds it (so documents are byte for byte what feedgen made; a test
+compares them), plus ``dc:creator`` (RSS ``<author>`` must be an email address),
+``dc:contributor`` and ``media:content``. feedgen's per-item setters (format checks, locale
+switches, extension registries) cost more than the elements themselves, and an item is built
+once per warm container (``rendered``): what its first render pays is what this module saves.
 
 RSS allows one ``<enclosure>`` per item: it carries the first audio or video attachment (what
 podcast apps play), else the image. Every attachment is also a ``media:content``, inside one
@@ -13,7 +17,8 @@ podcast apps play), else the image. Every attachment is also a ``media:content``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
+from copy import deepcopy
+from datetime import UTC, datetime
 from functools import partial
 from html import escape
 from typing import Any
@@ -24,11 +29,11 @@ from lxml import etree
 from contentfeed.http import media
 from contentfeed.models import Article, Attachment, Image
 from contentfeed.rendering.entry import Entry, feed_entry, rendered
-from contentfeed.rendering.feedgen_entry import BuiltOnceEntry
 from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import FeedInfo, Rendered, fit_budget
 
 ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 MEDIA = "http://search.yahoo.com/mrss/"
 SY = "http://purl.org/rss/1.0/modules/syndication/"
@@ -47,6 +52,13 @@ def render_rss_counted(feed: FeedInfo, articles: Sequence[Article]) -> Rendered:
 
 
 def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
+    items = [rendered(feed_entry(a, feed.site_url), "rss", _item) for a in articles]
+    body: bytes = _generator(feed, items).rss_str(encoding="UTF-8", xml_declaration=True)
+    return body
+
+
+def _generator(feed: FeedInfo, items: Sequence[Any]) -> FeedGenerator:
+    """feedgen's generator for the channel, which ends with ``items`` (elements to copy)."""
     generator = FeedGenerator()
     generator.title(clean_text(feed.title))
     generator.description(clean_text(feed.description) or clean_text(feed.title))
@@ -56,34 +68,106 @@ def _render(feed: FeedInfo, articles: Sequence[Article]) -> bytes:
     generator.ttl(feed.ttl_minutes)
     generator.lastBuildDate(feed.updated.astimezone(UTC))  # from the data: never now()
     generator.generator("contentfeed")
-    generator.register_extension("contentfeed", partial(_Channel, feed), None, atom=False)
-    for article in articles:
-        entry = feed_entry(article, feed.site_url)
-        # feedgen prepends unless told to append; add_entry takes a ready item
-        generator.add_entry(rendered(entry, "rss", _feedgen_item), order="append")
-    body: bytes = generator.rss_str(encoding="UTF-8", xml_declaration=True)
-    return body
+    generator.register_extension("contentfeed", partial(_Channel, feed, items), None, atom=False)
+    return generator
 
 
-def _feedgen_item(entry: Entry) -> BuiltOnceEntry:
-    """feedgen's item for ``entry`` (built once per entry, see ``rendered``)."""
-    item = BuiltOnceEntry()
-    item.guid(entry.id)
-    item.title(entry.title or entry.url)
-    item.link(href=entry.url)
-    item.pubDate(entry.published_at.astimezone(UTC))
-    if entry.description:
-        item.description(escape(entry.description, quote=False))  # readers take it as HTML
-    if entry.content_html:
-        item.content(entry.content_html)
-    for tag in entry.tags:
-        item.category(term=tag)
+def _item(entry: Entry) -> Any:
+    """The ``<item>`` of ``entry`` (built once per entry, see ``rendered``)."""
     if media := entry.enclosure:
-        item.enclosure(media.url, str(media.length or 0), media.type)
+        enclosure = (media.url, str(media.length or 0), media.type)
     elif image := entry.image:
-        item.enclosure(image.url, str(image.length or 0), _image_type(image))
-    item.register_extension("contentfeed", partial(_Item, entry), atom=False)
+        enclosure = (image.url, str(image.length or 0), _image_type(image))
+    else:
+        enclosure = None
+    item = rss_item(
+        entry,
+        # readers take the description as HTML
+        description=escape(entry.description, quote=False) if entry.description else "",
+        categories=entry.tags,
+        enclosure=enclosure,
+    )
+    for author in entry.authors:
+        _text_element(item, f"{{{DC}}}creator", author.name)
+    for contributor in entry.contributors:
+        _text_element(item, f"{{{DC}}}contributor", contributor.name)
+    if image := entry.image:
+        media_image = etree.SubElement(
+            item, f"{{{MEDIA}}}content", url=image.url, medium="image", type=_image_type(image)
+        )
+        if image.length:  # Media RSS fileSize is a positive integer: 0 means unknown
+            media_image.set("fileSize", str(image.length))
+        _text_element(media_image, f"{{{MEDIA}}}title", image.alt)
+        _text_element(media_image, f"{{{MEDIA}}}description", image.caption)
+        _text_element(media_image, f"{{{MEDIA}}}credit", image.credit)
+    attachments = entry.attachments
+    parent = etree.SubElement(item, f"{{{MEDIA}}}group") if len(attachments) > 1 else item
+    for attachment in attachments:
+        media_content(parent, attachment)
     return item
+
+
+def rss_item(
+    entry: Entry,
+    *,
+    description: str,
+    categories: Sequence[str] = (),
+    enclosure: tuple[str, str, str] | None = None,
+) -> Any:
+    """The core of an RSS ``<item>`` exactly as feedgen 1.0.0's ``FeedEntry.rss_entry`` builds it
+    from ``guid``, ``title``, ``link``, ``pubDate``, ``description``, ``content``, ``category``
+    and ``enclosure`` (url, length, type): the same elements in the same order, the same
+    fallbacks (a description only when there is no content becomes the content), so that the
+    document's bytes are the same."""
+    title = entry.title or entry.url
+    content = entry.content_html
+    if not (title or description or content):
+        raise ValueError("Required fields not set")  # as feedgen: an item needs one of them
+    item = etree.Element("item")
+    if title:
+        etree.SubElement(item, "title").text = title
+    if entry.url:
+        etree.SubElement(item, "link").text = entry.url
+    if description:
+        etree.SubElement(item, "description").text = description
+        if content:
+            etree.SubElement(item, f"{{{CONTENT}}}encoded").text = content
+    elif content:
+        etree.SubElement(item, "description").text = content
+    if entry.id:
+        guid = etree.SubElement(item, "guid")
+        guid.text = entry.id
+        guid.set("isPermaLink", "false")
+    for category in categories:
+        etree.SubElement(item, "category").text = category
+    if enclosure is not None:
+        element = etree.SubElement(item, "enclosure")
+        element.set("url", enclosure[0])
+        element.set("length", enclosure[1])
+        element.set("type", enclosure[2])
+    etree.SubElement(item, "pubDate").text = rfc2822(entry.published_at.astimezone(UTC))
+    return item
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc2822(moment: datetime) -> str:
+    """``moment`` (UTC) as feedgen writes RSS dates: ``%a, %d %b %Y %H:%M:%S %z`` in the C
+    locale (the year unpadded, as glibc writes it), formatted without strftime or locales."""
+    if moment.utcoffset():
+        raise ValueError("RSS dates are written in UTC")
+    return (
+        f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} +0000"
+    )
+
+
+def copies(parent: Any, elements: Sequence[Any]) -> None:
+    """Append a copy of each kept element to ``parent`` (an lxml element has one parent, and the
+    kept ones are shared by every document: copying is a C-level walk, ~10 µs an item)."""
+    parent.extend(deepcopy(element) for element in elements)
 
 
 def _image_type(image: Image) -> str:
@@ -105,10 +189,12 @@ def _text_element(parent: Any, tag: str, text: str | None) -> None:
 
 
 class _Channel:
-    """feedgen extension for the channel (it only needs ``extend_ns`` and ``extend_rss``)."""
+    """feedgen extension for the channel (it only needs ``extend_ns`` and ``extend_rss``): its
+    links and syndication hints, then the items (feedgen would append its own entries after
+    the extensions: it has none)."""
 
-    def __init__(self, feed: FeedInfo) -> None:
-        self.feed = feed
+    def __init__(self, feed: FeedInfo, items: Sequence[Any]) -> None:
+        self.feed, self.items = feed, items
 
     def extend_ns(self) -> dict[str, str]:
         return {"dc": DC, "media": MEDIA, "sy": SY}
@@ -129,37 +215,8 @@ class _Channel:
         period, frequency = _update_period(feed.ttl_minutes)
         etree.SubElement(channel, f"{{{SY}}}updatePeriod").text = period
         etree.SubElement(channel, f"{{{SY}}}updateFrequency").text = str(frequency)
+        copies(channel, self.items)
         return rss
-
-
-class _Item:
-    """feedgen extension for one item: its people and its image."""
-
-    def __init__(self, entry: Entry) -> None:
-        self.entry = entry
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_rss(self, item: Any) -> Any:
-        for author in self.entry.authors:
-            _text_element(item, f"{{{DC}}}creator", author.name)
-        for contributor in self.entry.contributors:
-            _text_element(item, f"{{{DC}}}contributor", contributor.name)
-        if image := self.entry.image:
-            media = etree.SubElement(
-                item, f"{{{MEDIA}}}content", url=image.url, medium="image", type=_image_type(image)
-            )
-            if image.length:  # Media RSS fileSize is a positive integer: 0 means unknown
-                media.set("fileSize", str(image.length))
-            _text_element(media, f"{{{MEDIA}}}title", image.alt)
-            _text_element(media, f"{{{MEDIA}}}description", image.caption)
-            _text_element(media, f"{{{MEDIA}}}credit", image.credit)
-        attachments = self.entry.attachments
-        parent = etree.SubElement(item, f"{{{MEDIA}}}group") if len(attachments) > 1 else item
-        for attachment in attachments:
-            media_content(parent, attachment)
-        return item
 
 
 def _medium(media_type: str) -> str:
