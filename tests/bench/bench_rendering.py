@@ -4,7 +4,10 @@ the articles decoded from their stored feed entries.
 
 Each feed format is timed twice: as a warm container renders articles it has rendered before
 (their entries memoised, ``contentfeed.rendering.entry``) and as a first render, with every
-cache emptied before each run. Also timed: preparing the entries uncached, turning the Query's
+cache emptied before each run. Both run in a process that has already imported and used the
+renderer; what a container pays once on top (importing feedgen and lxml, which Cold start
+counts, and anything done on first use) is timed apart, in fresh processes: the renderer's
+import, then its first render of the same 100 articles. Also timed: preparing the entries uncached, turning the Query's
 items into articles (``TypeDeserializer`` and ``contentfeed.dal.items.article_from_item``), the
 floor of ``json.dumps`` over the same items' attributes, and the client side of the DynamoDB
 round trip that reads these items: a boto3 ``Query`` answered at ``before-send`` with exactly
@@ -28,6 +31,15 @@ COUNTS = (20, 100)
 FORMATS = ("RSS 2.0", "Atom 1.0", "JSON Feed 1.1")
 FIRST = ", first render"
 """Suffix of the rows timed with every cache emptied before each run."""
+FRESH_IMPORT = ", a fresh process: importing the renderer"
+FRESH = ", a fresh process: its first render"
+"""Suffixes of the rows timed in fresh processes (100 articles only)."""
+FRESH_RUNS = 5
+RENDERER_MODULES = {
+    "RSS 2.0": ("contentfeed.rendering.rss", "render_rss_counted"),
+    "Atom 1.0": ("contentfeed.rendering.atom", "render_atom_counted"),
+    "JSON Feed 1.1": ("contentfeed.rendering.jsonfeed", "render_json_feed_counted"),
+}
 QUERY = "DynamoDB Query of these items, client side"
 PREPARE = "entries prepared afresh (`prepare_entry`: absolutize, clean_text)"
 PREPARE_STORED = "entries prepared from stored entries (their feed-ready form)"
@@ -330,7 +342,74 @@ def _timestamps(item: dict[str, Any]) -> list[str]:
     return [item[name] for name in ("published_at", "created_at", "updated_at")]
 
 
-def run(runs: dict[int, int] | None = None) -> RenderingResult:
+def fresh_render(name: str) -> dict[str, float]:
+    """In this (fresh) process: seconds to import the renderer of format ``name``, then to
+    render the 100 stored articles once; the articles are built and decoded first, untimed."""
+    import importlib
+
+    s.set_env()
+    import sys
+
+    articles = s.articles_for(100, newest=s.now_utc() - timedelta(hours=1))
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    from contentfeed.config import get_settings
+    from contentfeed.dal import ScopePage
+    from contentfeed.dal import items as mapping
+    from contentfeed.http.routes import Format, Kind
+    from contentfeed.logic.feeds import FeedRequest, feed_info, first_page_validators
+
+    serializer, deserializer = TypeSerializer(), TypeDeserializer()
+    stored = [
+        mapping.article_from_item(
+            {
+                k: deserializer.deserialize(serializer.serialize(v))
+                for k, v in mapping.entry_item("site", a).items()
+            }
+        )
+        for a in articles
+    ]
+    settings, now = get_settings(), s.now_utc()
+    request = FeedRequest(kind=Kind.SITE, slug="", format=Format.RSS)
+    validators = first_page_validators(request, None, settings=settings, base=s.BASE, now=now)
+    page = ScopePage(articles=list(articles), after=None)
+    info = feed_info(request, page, validators, settings=settings, base=s.BASE, now=now)
+    module_name, function = RENDERER_MODULES[name]
+    assert module_name not in sys.modules and "lxml.etree" not in sys.modules
+    start = time.perf_counter()
+    module = importlib.import_module(module_name)
+    imported = time.perf_counter()
+    body, _ = getattr(module, function)(info, stored)
+    rendered = time.perf_counter()
+    return {"import": imported - start, "first": rendered - imported, "bytes": len(body)}
+
+
+def _fresh_rows(runs: int) -> dict[tuple[str, int], Rendering]:
+    """Rows of :func:`fresh_render` for each format, each run in a new interpreter."""
+    import subprocess
+    import sys
+
+    rows: dict[tuple[str, int], Rendering] = {}
+    for name in FORMATS:
+        imports, firsts = Rendering(name + FRESH_IMPORT, 100), Rendering(name + FRESH, 100)
+        for _ in range(runs):
+            done = subprocess.run(
+                [sys.executable, "-m", "tests.bench.bench_rendering", "--fresh", name],
+                cwd=s.ROOT,
+                env=s.subprocess_env(),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            measured = json.loads(done.stdout.strip().splitlines()[-1])
+            imports.samples.append(measured["import"])
+            firsts.samples.append(measured["first"])
+            firsts.size, firsts.items = int(measured["bytes"]), 100
+        rows[(imports.name, 100)], rows[(firsts.name, 100)] = imports, firsts
+    return rows
+
+
+def run(runs: dict[int, int] | None = None, fresh_runs: int = FRESH_RUNS) -> RenderingResult:
     started = time.perf_counter()
     s.set_env()
     from contentfeed.config import get_settings
@@ -361,6 +440,7 @@ def run(runs: dict[int, int] | None = None) -> RenderingResult:
             elapsed = time.perf_counter() - start
             if index >= 2:
                 row.samples.append(elapsed)
+    rows.update(_fresh_rows(fresh_runs))
     budget = FeedInfo.__dataclass_fields__["byte_budget"].default
     return RenderingResult(
         rows=rows,
@@ -368,3 +448,16 @@ def run(runs: dict[int, int] | None = None) -> RenderingResult:
         seconds=time.perf_counter() - started,
         storage=storage_units(),
     )
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_rendering")
+    parser.add_argument("--fresh", choices=FORMATS, help="time one fresh import and first render")
+    options = parser.parse_args()
+    if options.fresh:
+        print(json.dumps(fresh_render(options.fresh)))
+    else:
+        for (name, count), row in run().rows.items():
+            print(f"{name} @ {count}: {row.median * 1000:.2f} ms")

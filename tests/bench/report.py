@@ -233,7 +233,14 @@ class Report:
                 )
                 + " (rendered from stored entries, their HTML prepared when written; "
                 f"preparing 100 entries: {ms(rows_[(rendering.PREPARE_STORED, 100)].median)} ms "
-                f"from stored entries, {ms(rows_[(rendering.PREPARE, 100)].median)} ms afresh)",
+                f"from stored entries, {ms(rows_[(rendering.PREPARE, 100)].median)} ms afresh). "
+                "Once per container on top, in a fresh process: importing the renderer "
+                + ", ".join(
+                    f"{ms(rows_[(f + rendering.FRESH_IMPORT, 100)].median)}" for f in FORMATS
+                )
+                + " ms (counted in Cold start), then its first render "
+                + ", ".join(f"{ms(rows_[(f + rendering.FRESH, 100)].median)}" for f in FORMATS)
+                + " ms (see Rendering)",
                 verdict(max(ratio for _, _, ratio in ratios) <= MAX_FIRST_RENDER),
             )
         )
@@ -693,13 +700,21 @@ default page) and 100 (the largest `FeedSize`) realistic articles with distinct 
 bytes; "in document" shows whether it cut a page short (that costs extra renders).
 
 A renderer prepares each article once per warm container: `feed_entry` (every text XML-clean,
-every URL absolute, the HTML's links resolved) and what each format builds from it (the feedgen
-item with its XML, the JSON text) are kept, keyed by the article's whole value, so an edit is a
-new key and nothing kept goes stale; one LRU bounded by the HTML it holds (`CACHE_CHARS`) keeps
-them. The
+every URL absolute, the HTML's links resolved) and what each format builds from it (the RSS
+item's and Atom entry's lxml elements, the JSON Feed item's UTF-8 text) are kept, keyed by the
+article's whole value, so an edit is a new key and nothing kept goes stale; one LRU bounded by
+the HTML it holds (`CACHE_CHARS`) keeps them. The
 plain rows are what a warm container pays for articles it has rendered before (every poll after
 the first, an article's neighbours after a change, the same article in its site, tag and author
-feeds); the "first render" rows empty every cache before each run. The last row is the client
+feeds); the "first render" rows empty every cache before each run, in a process that has
+rendered before. The "fresh process" rows are what a new container pays once on top
+({len(self.rendering.rows[("RSS 2.0" + rendering.FRESH, 100)].samples)} new interpreters per
+format, median): importing the renderer (feedgen and lxml for RSS and Atom; Cold start counts
+it too), then its very first render of the same 100 stored articles. That first render costs
+several times the in-process one, for what a new process does on first use rather than for
+the articles: the garbage collector's full passes over everything the imports left (measured
+aside: a third to a half of it goes with collection disabled during the render) and memory the
+process touches for the first time. The `DynamoDB Query` row is the client
 side of the DynamoDB round trip that reads these items: a boto3 `Query` answered at
 `before-send` with exactly these items, which botocore still parses and turns into Python
 values; network and DynamoDB's own time come on top, so it is a lower bound.
@@ -923,10 +938,12 @@ Every count grows with the episodes and no faster: the feed is one Query of the 
 a podcast app that already has it sends its validators and costs one small GetItem, with no
 rendering, at any size (its time here includes the garbage the 1,000-episode render before it
 in each round leaves behind). The handler time is this machine's (the feeds function, at 1,024 MB, gets
-about 0.58 of a vCPU, so roughly 1.7× as long), and at {big:,} episodes it is the cost to watch:
-each podcast item is built on every uncached render. With the CDN in front that render happens
-once per max-age and edge, not per app; memoising podcast items as the article feeds memoise
-their entries would cut it further. The feed's byte budget (4 MB) holds about
+about 0.58 of a vCPU, so roughly 1.7× as long), and at {big:,} episodes it is the cost to watch.
+Podcast items are kept per warm container like the article feeds' (a second render of the same
+episodes rebuilds none: `tests/unit/test_podcast.py`), so what the handler time holds is mostly
+reading the Query: botocore parsing 2 MB of items and decoding them, which grows with the
+episodes (per 100 items, the last rows of Rendering). With the CDN in front that request happens
+once per max-age and edge, not per app. The feed's byte budget (4 MB) holds about
 {budget_episodes:,} episodes of this size."""
 
     def _cdn_target(self) -> tuple[str, str, str]:
@@ -1149,6 +1166,21 @@ Measured in this run.
 5. **`text_excerpt` collapses whitespace with `str.split()`** instead of a `\\s+` regex (the
    same characters, one pass in C), and `absolutize` only visits start tags that have
    attributes.
+6. **A first render builds each item directly** (`contentfeed/rendering/rss.py`, `atom.py`,
+   `jsonfeed.py`, `entry.py`): RSS items and Atom entries are built with lxml, element for
+   element as feedgen 1.0.0's `rss_entry`/`atom_entry` built them, instead of through
+   feedgen's `FeedEntry` setters (format checks, a locale switch per date, extension
+   registries); a JSON Feed item is kept as UTF-8 bytes, its HTML escaped with
+   `bytes.replace` instead of `json.dumps`'s per-character loop; `prepare_entry` checks all of
+   an article's text for XML-illegal characters with one search instead of a substitution per
+   field, and writes canonical UUIDs without parsing them. The documents are byte for byte the
+   same (`tests/unit/test_render_identity.py` renders varied articles both ways, feedgen and
+   `json.dumps` as the oracles). 100 items, first render in a container:
+   {", ".join(f"{r.name} {ms(r.median)}" for r in first100)} ms (129.85, 121.11, 72.04 ms in
+   the previous report, at a load average of 13; 13.55, 12.17 and 10.11 ms just before this
+   change, at a load average of 2.9). Podcast items take the same path and stay kept per warm
+   container (a test pins that a second render rebuilds none). The warm JSON Feed render now
+   joins bytes instead of text it then encoded, so it is also faster.
 
 ### Earlier fixes, still measured
 
@@ -1195,18 +1227,22 @@ Measured in this run.
 ### Still open
 
 1. **A container's first render of 100 articles is still {first_ratios} the warm one** (target
-   {MAX_FIRST_RENDER:g}×: {verdict(worst_first <= MAX_FIRST_RENDER)}; a warm JSON Feed render only
-   joins the item texts it keeps, so its ratio is the largest): a warm 100-item RSS render
+   {MAX_FIRST_RENDER:g}×: {verdict(worst_first <= MAX_FIRST_RENDER)}): a warm 100-item RSS render
    is {ms(rss100.median)} ms, {rss100.median / query100:.2f}× the client side of the Query that
    reads the items ({ms(query100)} ms; target under {RENDER_SHARE:.0%}:
    {verdict(slowest_ratio < RENDER_SHARE)}), and the first render of those articles in a
-   container takes {ms(first_rss100.median)} ms ({first_rss100.median / query100:.2f}×) now that
-   entries come prepared. What is left is building each format's item: feedgen's elements for
-   RSS and Atom and the JSON encoding of the HTML, which the warm render takes from its cache.
-   Doing that at write time too means storing each format's rendering of the HTML in every
-   entry (more read units on every Query) and parsing it back; a warm container pays the first
-   render once per article and site, so it hardly shows in steady polling. Decoding the
-   Query's items (`TypeDeserializer` + `article_from_item`, the HTML decompressed) is another
+   container takes {ms(first_rss100.median)} ms ({first_rss100.median / query100:.2f}×). A warm
+   render copies what it keeps: lxml elements for RSS and Atom (a C-level copy, then one
+   serialisation) and UTF-8 bytes for JSON Feed (one join), a few µs an item. A first render
+   must build them: the entry ({ms(prep_stored100.median)} ms for 100, all of it Python objects
+   now that the HTML comes prepared), then each element with its text, lxml converting the
+   HTML to UTF-8 for each format, or the JSON item. Storing each format's rendering in every
+   entry would not help: decompressing ~5 kB costs about what building the item does, and
+   every Query would read it (more read units). So the ratio is bounded by Python's per-object
+   cost against a C copy, most of all for JSON Feed, whose warm render is a join. A container
+   pays it once per
+   article and site, so it hardly shows in steady polling. Decoding the Query's items
+   (`TypeDeserializer` + `article_from_item`, the HTML decompressed) is another
    {ms(decode20.median)} ms per 20 on every 200.
 2. **A first page still reads {rss.rru:g} RRU, a create writes {create.wru:g} WRU** (targets
    {MAX_PAGE_RRU} and {MAX_CREATE_WRU}: {verdict(rss.rru <= MAX_PAGE_RRU and create.wru <= MAX_CREATE_WRU)}).
