@@ -1177,8 +1177,9 @@ Measured in this run.
    same (`tests/unit/test_render_identity.py` renders varied articles both ways, feedgen and
    `json.dumps` as the oracles). 100 items, first render in a container:
    {", ".join(f"{r.name} {ms(r.median)}" for r in first100)} ms (129.85, 121.11, 72.04 ms in
-   the previous report, at a load average of 13; 13.55, 12.17 and 10.11 ms just before this
-   change, at a load average of 2.9). Podcast items take the same path and stay kept per warm
+   the previous report, at a load average of 13; measured back to back at a load average of
+   5.8, this benchmark's median went from 36.59, 36.76 and 27.05 ms to 22.81, 25.43 and
+   15.26 ms, the warm ones from 10.58, 11.44 and 5.68 ms to 7.65, 6.65 and 0.54 ms). Podcast items take the same path and stay kept per warm
    container (a test pins that a second render rebuilds none). The warm JSON Feed render now
    joins bytes instead of text it then encoded, so it is also faster.
 
