@@ -350,14 +350,23 @@ def merge_patch(target: Any, patch: Any) -> Any:
 # ------------------------------------------------------------------------ reads
 
 
-def get_article(store: Store, article_id: str, *, now: datetime, privileged: bool) -> Article:
-    """One article; drafts and not-yet-due articles only for a key holder."""
-    record = store.get_record(article_id)
+def _live_article(
+    record: Article | Tombstone | None, article_id: str, *, gone: str | None = None
+) -> Article:
+    """The article ``record`` holds: a deleted one is 410 Gone (``gone`` says why), none 404."""
     if isinstance(record, Tombstone):
-        raise Gone(f"article {article_id} was deleted")
-    if record is None or (not privileged and not record.is_visible(now)):
+        raise Gone(gone or f"article {article_id} was deleted")
+    if record is None:
         raise NotFound(f"no article with id {article_id}")
     return record
+
+
+def get_article(store: Store, article_id: str, *, now: datetime, privileged: bool) -> Article:
+    """One article; drafts and not-yet-due articles only for a key holder."""
+    article = _live_article(store.get_record(article_id), article_id)
+    if not privileged and not article.is_visible(now):
+        raise NotFound(f"no article with id {article_id}")
+    return article
 
 
 def list_scope_for(tag: str | None, author: str | None) -> str:
@@ -526,12 +535,11 @@ def _replay(store: Store, claim: IdempotencyClaim) -> Article:
                 )
             ],
         )
-    record = store.get_record(article_id, consistent=True)
-    if isinstance(record, Tombstone):
-        raise Gone(f"the article this request created ({article_id}) was deleted since")
-    if record is None:
-        raise NotFound(f"no article with id {article_id}")
-    return record
+    return _live_article(
+        store.get_record(article_id, consistent=True),
+        article_id,
+        gone=f"the article this request created ({article_id}) was deleted since",
+    )
 
 
 def replace_article(
@@ -571,11 +579,7 @@ def patch_article(
     """Apply an RFC 7396 merge patch, then validate the result as a whole article (PATCH)."""
 
     def attempt() -> Article:
-        previous = store.get_record(article_id, consistent=True)
-        if isinstance(previous, Tombstone):
-            raise Gone(f"article {article_id} was deleted")
-        if previous is None:
-            raise NotFound(f"no article with id {article_id}")
+        previous = _live_article(store.get_record(article_id, consistent=True), article_id)
         preconditions.check(previous)
         current = as_input(previous)
         if current.get("url") == default_url(settings, previous.slug):
@@ -603,11 +607,11 @@ def delete_article(
     """Delete: a tombstone stays so that ``GET`` answers 410 and Atom can say it is gone."""
 
     def attempt() -> Article:
-        previous = store.get_record(article_id, consistent=True)
-        if isinstance(previous, Tombstone):
-            raise Gone(f"article {article_id} was already deleted")
-        if previous is None:
-            raise NotFound(f"no article with id {article_id}")
+        previous = _live_article(
+            store.get_record(article_id, consistent=True),
+            article_id,
+            gone=f"article {article_id} was already deleted",
+        )
         preconditions.check(previous)
         tombstone = Tombstone(
             id=previous.id, version=previous.version + 1, deleted_at=now, guid=previous.guid
