@@ -156,6 +156,7 @@ def storage_units(page: int = 20) -> dict[str, float]:
     result["html_bytes_packed"] = sum(len(mapping.pack(a.content_html)) for a in articles) / len(
         articles
     )
+    result["vocabulary"] = len(s._vocabulary())
     result["html_ratio_plain"] = sum(map(len, html)) / sum(
         len(zlib.compress(text, 9)) for text in html
     )
