@@ -98,6 +98,7 @@ deploy: build
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
 
-# Benchmarks (tests/bench): prints the results and rewrites docs/performance.md (~8 min on 2 cores).
+# Benchmarks (tests/bench): prints the results and rewrites docs/performance.md, which says how
+# long the run took and at what load average (the target: under 10 minutes on 2 cores).
 bench: venv
 	$(BIN)/python -m tests.bench

@@ -2,7 +2,7 @@
 
 One table grows in steps; every added article is older than those already stored, so the first
 page is the same at every size and only the number of stored articles changes. Items are
-written with BatchWriteItem in the store's own shapes (contentfeed.dal.items): on moto a
+written in the store's own shapes (contentfeed.dal.items) straight into moto's table: on moto a
 ``TransactWriteItems`` copies the whole table, so loading through the logic is measured once and
 not used for loading.
 
