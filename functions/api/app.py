@@ -39,6 +39,7 @@ from contentfeed.http.problem import answer_error, from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
 from contentfeed.http.routes import not_allowed
 from contentfeed.limits import LIST_BYTE_BUDGET
+from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
 from contentfeed.models.show import Show
@@ -123,6 +124,145 @@ def _swagger_assets() -> tuple[str, str]:
     )
 
 
+# -------------------------------------------------------------- the reads
+# The public reads are served without the validating resolver when their parameters are plainly
+# valid (``reads`` below); anything else goes to the resolver, whose routes call these same
+# functions, so both answer alike (a test compares them).
+
+
+def handle_service_error(error: ContentFeedError) -> proxy.Response:
+    return answer_error(error, logger)
+
+
+def article_json(article: Article, base: str) -> str:
+    return logic.output_json(
+        article, {"self": f"{base}/articles/{article.id}", "alternate": article.url}
+    )
+
+
+def article_response(
+    event: dict[str, Any],
+    article: Article,
+    status: int = 200,
+    extra: dict[str, str] | None = None,
+) -> proxy.Response:
+    base = base_url(event, get_settings())
+    headers = {"ETag": logic.etag(article), "Cache-Control": "no-cache", **(extra or {})}
+    return proxy.Response(
+        status_code=status, content_type=JSON, body=article_json(article, base), headers=headers
+    )
+
+
+def list_page(
+    event: dict[str, Any], *, limit: int, cursor: str | None, tag: str | None, author: str | None
+) -> proxy.Response:
+    page = logic.list_articles(
+        get_store(), now=clock(), limit=limit, cursor=cursor, tag=tag, author=author
+    )
+    base = base_url(event, get_settings())
+    items = fill_budget(
+        (article_json(article, base) for article in page.articles), LIST_BYTE_BUDGET
+    )
+    after = page.after
+    if len(items) < len(page.articles):  # the byte budget cut the page: go on after the last
+        after = entry_position(page.articles[len(items) - 1])
+    next_cursor = encode_cursor(after) if after else None
+    next_url = None
+    if next_cursor:
+        query = {"limit": limit, "cursor": next_cursor, "tag": tag, "author": author}
+        next_url = f"{base}/articles?" + urlencode(
+            {k: v for k, v in query.items() if v is not None}
+        )
+    # The page as ArticlePage writes it (its fields in its order), the items already serialised
+    # (and measured) spliced in.
+    page_json = json.dumps(
+        {"items": [], "cursor": next_cursor, "next": next_url},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    body = '{"items":[' + ",".join(items) + "]" + page_json.removeprefix('{"items":[]')
+    headers = {"Cache-Control": "public, max-age=60"}
+    if next_url:
+        headers["Link"] = link_value(next_url, rel="next")
+    return proxy.Response(status_code=200, content_type=JSON, body=body, headers=headers)
+
+
+def one_article(event: dict[str, Any], article_id: str) -> proxy.Response:
+    store = get_store()
+    authorization = header(event, "Authorization")
+    privileged = authorization is not None and is_valid_key(store, authorization)
+    article = logic.get_article(store, article_id, now=clock(), privileged=privileged)
+    return article_response(event, article)
+
+
+class NeedsValidation(Exception):
+    """A request the plain read routes leave to the validating resolver."""
+
+
+LIST_LIMITS = {"cursor": 300, "tag": 80, "author": 120}
+"""``GET /articles``' string parameters and their longest length, as the resolver declares them
+(a test holds them together)."""
+ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
+"""``models.api.ArticleId``'s pattern (a test holds them together)."""
+_LIMIT = re.compile(r"[0-9]{1,3}")
+
+
+def _plain_parameters(event: dict[str, Any]) -> dict[str, str]:
+    """The query string when every parameter is sent once (else the resolver decides)."""
+    single: dict[str, str] = event.get("queryStringParameters") or {}
+    multi: dict[str, list[str]] = event.get("multiValueQueryStringParameters") or {}
+    for name in {*single, *multi}:
+        if name not in single or multi.get(name, [single[name]]) != [single[name]]:
+            raise NeedsValidation(name)
+    return single
+
+
+def _plain_list(event: dict[str, Any]) -> proxy.Response:
+    parameters = _plain_parameters(event)
+    limit = parameters.get("limit")
+    if limit is not None and not (_LIMIT.fullmatch(limit) and 1 <= int(limit) <= 100):
+        raise NeedsValidation("limit")
+    for name, longest in LIST_LIMITS.items():
+        if len(parameters.get(name) or "") > longest:
+            raise NeedsValidation(name)
+    return list_page(
+        event,
+        limit=20 if limit is None else int(limit),
+        cursor=parameters.get("cursor"),
+        tag=parameters.get("tag"),
+        author=parameters.get("author"),
+    )
+
+
+def _plain_article(event: dict[str, Any], article_id: str) -> proxy.Response:
+    if not ARTICLE_ID.fullmatch(article_id):
+        raise NeedsValidation("article_id")
+    return one_article(event, article_id)
+
+
+def _openapi(event: dict[str, Any]) -> proxy.Response:
+    base = base_url(event, get_settings())
+    return proxy.Response(status_code=200, content_type=JSON, body=openapi_document(base))
+
+
+def _docs(event: dict[str, Any]) -> proxy.Response:
+    base = base_url(event, get_settings())
+    return proxy.Response(status_code=200, content_type=HTML, body=docs_page(base))
+
+
+def _not_plain(method: str, path: str) -> proxy.Response:
+    raise NeedsValidation(f"{method} {path}")
+
+
+reads = proxy.Router(on_error=handle_service_error, on_not_found=_not_plain, cors=CORS)
+"""The GET routes that need no validating resolver: the documents, and the public reads whose
+parameters are plainly valid."""
+reads.add(["GET"], "/openapi.json", _openapi)
+reads.add(["GET"], "/docs", _docs)
+reads.add(["GET"], "/articles", _plain_list)
+reads.add(["GET"], "/articles/<article_id>", _plain_article)
+
+
 # ------------------------------------------------------------ the resolver
 
 
@@ -140,7 +280,6 @@ def resolver() -> "APIGatewayRestResolver":
     from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-    from contentfeed.logic import articles as logic
     from contentfeed.logic import shows as show_logic
     from contentfeed.models.api import (
         ArticleId,
@@ -182,21 +321,10 @@ def resolver() -> "APIGatewayRestResolver":
         422: _problem_response("Invalid article; `errors` names each bad field"),
     }
 
-    def _out(article: Article, base: str) -> ArticleOut:
-        links = {"self": f"{base}/articles/{article.id}", "alternate": article.url}
-        return ArticleOut.model_validate({**logic.output_document(article), "links": links})
-
     def _article_response(
         article: Article, *, status: int = 200, extra: dict[str, str] | None = None
     ) -> Response[str]:
-        base = base_url(app.current_event.raw_event, get_settings())
-        headers = {"ETag": logic.etag(article), "Cache-Control": "no-cache", **(extra or {})}
-        return Response(
-            status_code=status,
-            content_type=JSON,
-            body=_out(article, base).model_dump_json(),
-            headers=headers,
-        )
+        return _powertools(article_response(app.current_event.raw_event, article, status, extra))
 
     def _principal() -> str:
         """Who the authorizer let in (idempotency keys are scoped to it)."""
@@ -229,30 +357,8 @@ def resolver() -> "APIGatewayRestResolver":
             str | None, Query(max_length=120, description="Only this author (name or slug)")
         ] = None,
     ) -> Response[str]:
-        page = logic.list_articles(
-            get_store(), now=clock(), limit=limit, cursor=cursor, tag=tag, author=author
-        )
-        base = base_url(app.current_event.raw_event, get_settings())
-        items = fill_budget(
-            (_out(article, base).model_dump_json() for article in page.articles), LIST_BYTE_BUDGET
-        )
-        after = page.after
-        if len(items) < len(page.articles):  # the byte budget cut the page: go on after the last
-            after = entry_position(page.articles[len(items) - 1])
-        next_cursor = encode_cursor(after) if after else None
-        next_url = None
-        if next_cursor:
-            query = {"limit": limit, "cursor": next_cursor, "tag": tag, "author": author}
-            next_url = f"{base}/articles?" + urlencode(
-                {k: v for k, v in query.items() if v is not None}
-            )
-        # The page as ArticlePage writes it, with the items already serialised (and measured) spliced in.
-        envelope = ArticlePage(items=[], cursor=next_cursor, next=next_url).model_dump_json()
-        body = '{"items":[' + ",".join(items) + "]" + envelope.removeprefix('{"items":[]')
-        headers = {"Cache-Control": "public, max-age=60"}
-        if next_url:
-            headers["Link"] = link_value(next_url, rel="next")
-        return Response(status_code=200, content_type=JSON, body=body, headers=headers)
+        event = app.current_event.raw_event
+        return _powertools(list_page(event, limit=limit, cursor=cursor, tag=tag, author=author))
 
     @app.get(
         "/articles/<article_id>",
@@ -265,11 +371,7 @@ def resolver() -> "APIGatewayRestResolver":
         },
     )
     def get_article(article_id: Annotated[ArticleId, Path()]) -> Response[str]:
-        store = get_store()
-        authorization = header(app.current_event.raw_event, "Authorization")
-        privileged = authorization is not None and is_valid_key(store, authorization)
-        article = logic.get_article(store, article_id, now=clock(), privileged=privileged)
-        return _article_response(article)
+        return _powertools(one_article(app.current_event.raw_event, article_id))
 
     @app.post(
         "/articles",
@@ -530,8 +632,8 @@ def resolver() -> "APIGatewayRestResolver":
     # ------------------------------------------------------------------- errors
 
     @app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]
-    def handle_service_error(error: ContentFeedError) -> Response[str]:
-        return _powertools(answer_error(error, logger))
+    def _service_error(error: ContentFeedError) -> Response[str]:
+        return _powertools(handle_service_error(error))
 
     def _powertools(response: proxy.Response) -> Response[str]:
         return Response(
@@ -615,33 +717,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         check_body(event)
     except ContentFeedError as error:
         return _raw(from_error(error))
-    if (
-        _DOCUMENTS.match(str(event.get("path") or ""))
-        and str(event.get("httpMethod")).upper() == "GET"
-    ):
-        return documents.resolve(event)
+    if str(event.get("httpMethod")).upper() == "GET":
+        try:
+            return reads.resolve(event)
+        except NeedsValidation:
+            pass
     return resolver().resolve(as_json_request(event), context)
-
-
-def _openapi(event: Any) -> proxy.Response:
-    base = base_url(event, get_settings())
-    return proxy.Response(status_code=200, content_type=JSON, body=openapi_document(base))
-
-
-def _docs(event: Any) -> proxy.Response:
-    base = base_url(event, get_settings())
-    return proxy.Response(status_code=200, content_type=HTML, body=docs_page(base))
-
-
-def _not_a_document(method: str, path: str) -> proxy.Response:
-    raise AssertionError(f"{method} {path} is for the resolver")  # lambda_handler routes it there
-
-
-documents = proxy.Router(on_error=from_error, on_not_found=_not_a_document, cors=CORS)
-"""``GET /openapi.json`` and ``/docs``: the checked-in document needs no validating resolver."""
-documents.add(["GET"], "/openapi.json", _openapi)
-documents.add(["GET"], "/docs", _docs)
-_DOCUMENTS = re.compile(r"^/(openapi\.json|docs)/*$")
 
 
 def _raw(response: proxy.Response) -> dict[str, Any]:

@@ -116,7 +116,7 @@ PIECES: dict[str, tuple[str, str]] = {
     "APIGatewayRestResolver(enable_validation=True)": (
         "from aws_lambda_powertools.event_handler import APIGatewayRestResolver\n"
         "APIGatewayRestResolver(enable_validation=True)",
-        "api, on its first request other than /openapi.json and /docs",
+        "api, on its first write (or a read whose parameters it must validate)",
     ),
     "Powertools OpenAPI models": (
         "import aws_lambda_powertools.event_handler.openapi.models",
@@ -127,15 +127,15 @@ PIECES: dict[str, tuple[str, str]] = {
         "from aws_lambda_powertools import Tracer; Tracer()",
         "nobody (not used)",
     ),
-    "pydantic": ("import pydantic", "api, on its first request that validates"),
+    "pydantic": ("import pydantic", "api, on its first write (or a read it must validate)"),
     "contentfeed.models.api (pydantic models)": (
         "import contentfeed.models.api",
-        "api, on its first request that validates",
+        "api, on its first write (or a read it must validate)",
     ),
     "contentfeed.http.request": ("import contentfeed.http.request", "api, feeds, authorizer"),
     "contentfeed.logic.sanitize (nh3)": (
         "import contentfeed.logic.sanitize",
-        "api, on its first request that validates",
+        "api, on its first write (or a read it must validate)",
     ),
     "contentfeed.rendering.rss (feedgen, lxml)": (
         "import contentfeed.rendering.rss",

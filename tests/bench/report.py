@@ -489,10 +489,12 @@ DynamoDB call answered at `before-send` with an empty result:
 {api_table}
 
 The API function builds its validating resolver (Powertools' event handler, pydantic and the
-API models) on the first request that needs it, not at import: that cost moved from the
-container's init to its first `GET /articles` (or first write) and is in the first row above,
-not removed. `/openapi.json` and `/docs` are served from the checked-in document and never
-build it; Powertools' OpenAPI models (pydantic models of the whole OpenAPI specification,
+API models) on the first request that needs it, not at import: a write, or a read whose
+parameters are not plainly valid. That cost moved from the container's init to its first write
+(the `POST /articles` row above), it was not removed. The public reads with plainly valid
+parameters (`GET /articles`, `GET /articles/{{id}}`) are answered without it, their JSON written
+by hand (tests hold it, and the parameter checks, to the models and to the resolver's own
+answers), and `/openapi.json` and `/docs` are served from the checked-in document; Powertools' OpenAPI models (pydantic models of the whole OpenAPI specification,
 {ms(openapi_models)} ms on top of the floor here) are loaded by no request at all.
 
 `-X importtime`, one run per function:
@@ -1186,9 +1188,9 @@ Measured in this run.
    {ms(api_then)} ms ({api_then / like_floor:.2f}×) with the models imported first as before,
    measured in the same rounds: {ms(api_then - api_now)} ms saved on every API cold start.
    `enable_swagger()` and the OpenAPI security and server objects imported them at import
-   time; `/openapi.json` and `/docs` (now a small route of ours around Powertools'
-   `generate_swagger_html`, still offline) build them on their first request, cached per base
-   URL. A test in `make test` (`tests/integration/test_cold_paths.py`) fails when a function's
+   time; `/openapi.json` and `/docs` (a small route of ours around Powertools'
+   `generate_swagger_html`, still offline) built them on their first request, cached per base
+   URL, until they served the checked-in document, which needs them never. A test in `make test` (`tests/integration/test_cold_paths.py`) fails when a function's
    import loads a heavy module it does not need.
 4. **Each article is prepared once per warm container, not on every render**
    (`contentfeed/rendering/entry.py`): the XML cleaning, link resolution and excerpt
@@ -1300,16 +1302,13 @@ Measured in this run.
    Query could then no longer render alone.
 3. **The API function's cold start**: {api_like:.2f}× the floor as Lambda runs it (target
    {MAX_COLD}×: {verdict(api_like <= MAX_COLD)}), because the validating resolver is built on
-   the first request that needs it: a container's first `GET /articles` or write pays what
-   request validation needs (see "A cold API container" above): pydantic ({ms(pieces["pydantic"])} ms), the API models
+   the first request that needs it: a container's first write pays what request validation
+   needs (see "A cold API container" above), the public reads do not: pydantic ({ms(pieces["pydantic"])} ms), the API models
    ({ms(pieces["contentfeed.models.api (pydantic models)"])} ms) and Powertools' validating
    resolver ({ms(pieces["APIGatewayRestResolver(enable_validation=True)"])} ms, against
    {ms(pieces["APIGatewayRestResolver()"])} ms without validation), each measured alone on top
-   of the floor, so they overlap. Every write needs them; the public reads (`GET /articles`,
-   `GET /articles/{{id}}`) do not. Levers: Lambda SnapStart for Python (3.12 and later) or
-   provisioned concurrency on the API function; or serving those reads from a function without
-   validation (their JSON written from the dataclasses, with a test holding it to `ArticleOut`),
-   which would take the cost off the reads' first request too. A cold API container's first
+   of the floor, so they overlap. Levers for the first write: Lambda SnapStart for Python (3.12
+   and later) or provisioned concurrency on the API function. A cold API container's first
    `/openapi.json` ({ms(s.median(cold.first_api.times["GET_/openapi.json"]))} ms here) serves
    the checked-in document and builds nothing.
 4. **Without a CDN the first limit is {first_limit}**, at about {first_at:,.0f} subscribers (see

@@ -19,7 +19,7 @@ HEAVY = ["pydantic", OPENAPI_MODELS, EVENT_HANDLER, "feedgen", "lxml", "nh3", "a
 
 # function -> the heavy modules its import may load
 ALLOWED: dict[str, set[str]] = {
-    "api": set(),  # validation, sanitising, the resolver: on the first request that needs them
+    "api": set(),  # validation, sanitising, the resolver: on the first write or odd read
     "feeds": set(),  # feedgen/lxml on the first render, never on a 304
     "authorizer": set(),
     "push": set(),

@@ -1,0 +1,191 @@
+"""The public reads without the validating resolver answer exactly as the resolver does.
+
+``GET /articles`` and ``GET /articles/{id}`` with plainly valid parameters are served without
+pydantic and Powertools' event handler (a cold start cannot afford them); anything else goes to
+the validating resolver, whose routes call the same functions. These tests hold the two paths,
+the hand-written JSON and the parameter checks to the resolver and the models.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from contentfeed.config import Settings
+from contentfeed.dal import Store
+from contentfeed.http.request import as_json_request
+from contentfeed.logic import articles as logic
+from contentfeed.logic.keys import create_key
+from contentfeed.models.api import ArticleIn, ArticleOut
+from contentfeed_cli.local.gateway import LambdaContext
+from tests.bench.support import event
+from tests.conftest import NOW, ROOT, LoadHandler
+
+KEY = "cf_reads-test-key"
+RICH = {
+    "title": "Curly “quotes” — and an em dash",
+    "summary": "Line one\nline two\t<b>not bold</b> & more 😀",
+    "content_html": '<p>Hello <a href="/more">there</a></p>',
+    "authors": [{"name": "Rae Whitlock", "email": "rae@example.org"}, {"name": "Ana Ruiz"}],
+    "contributors": [{"name": "Tom Ng", "role": "Additional reporting"}],
+    "tags": ["Tech Workers", "Letters"],
+    "image": {"url": "https://cdn.example.org/a.jpg", "caption": "A caption", "length": 12345},
+    "language": "en-GB",
+    "attachments": [{"url": "https://cdn.example.org/a.mp3", "type": "audio/mpeg", "length": 9}],
+    "podcast": {
+        "episode": 3,
+        "explicit": False,
+        "transcripts": [{"url": "https://cdn.example.org/a.vtt", "type": "text/vtt"}],
+    },
+    "guid": "https://old.example.org/?p=1042",
+    "modified_at": "2026-11-24T10:00:00.250000+02:00",
+}
+
+
+@pytest.fixture
+def api(load_handler: LoadHandler, store: Store, env: Settings) -> ModuleType:
+    create_key(store, name="t", now=NOW, key=KEY)
+    for n in range(4):
+        published = (NOW - timedelta(hours=n + 1)).isoformat()
+        document = {**RICH, "title": f"Story {n}", "guid": f"{RICH['guid']}{n}"}
+        document["published_at"] = published
+        if n % 2:
+            document = {"title": f"Plain {n}", "published_at": published}
+        logic.create_article(store, env, ArticleIn.model_validate(document), now=NOW)
+    draft = {"title": "Draft", "status": "draft"}
+    logic.create_article(store, env, ArticleIn.model_validate(draft), now=NOW)
+    return load_handler("api")
+
+
+def both(api: ModuleType, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    context = LambdaContext("ApiFunction")
+    plain: dict[str, Any] = api.lambda_handler(json.loads(json.dumps(request)), context)
+    validated = api.resolver().resolve(as_json_request(json.loads(json.dumps(request))), context)
+    validated["multiValueHeaders"] = dict(validated["multiValueHeaders"])
+    return plain, validated
+
+
+QUERIES = [
+    "",
+    "?limit=1",
+    "?limit=2&tag=tech-workers",
+    "?limit=100&author=Rae%20Whitlock",
+    "?tag=Letters",
+    "?limit=0",
+    "?limit=101",
+    "?limit=abc",
+    "?limit=05",
+    "?limit=%2B5",
+    "?cursor=not-a-cursor",
+    "?tag=" + "x" * 81,
+    "?author=" + "y" * 121,
+    "?cursor=" + "z" * 301,
+    "?other=1",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("origin", [None, "https://app.example.org"])
+def test_the_list_answers_as_the_resolver_does(
+    api: ModuleType, query: str, origin: str | None
+) -> None:
+    # Given a GET /articles, with or without an Origin
+    headers = {"Accept": "application/json"} | ({"Origin": origin} if origin else {})
+    request = event("GET", "/articles" + query, function="ApiFunction", headers=headers)
+    # When it is served plainly and by the validating resolver
+    plain, validated = both(api, request)
+    # Then both answers are the same, byte for byte
+    assert plain == validated
+
+
+def test_every_page_of_the_list_answers_as_the_resolver_does(api: ModuleType) -> None:
+    # Given the list walked page by page, one article a page
+    target = "/articles?limit=1"
+    pages = 0
+    while target:
+        request = event("GET", target, function="ApiFunction", headers={"Accept": "*/*"})
+        plain, validated = both(api, request)
+        # Then every page is the same both ways
+        assert plain == validated and plain["statusCode"] == 200
+        following = json.loads(plain["body"])["next"]
+        target = following.split("/v1", 1)[1] if following else ""
+        pages += 1
+    assert pages == 4
+
+
+@pytest.mark.parametrize("authorized", [False, True])
+def test_one_article_answers_as_the_resolver_does(api: ModuleType, authorized: bool) -> None:
+    listing = event("GET", "/articles", function="ApiFunction", headers={"Accept": "*/*"})
+    ids = [
+        item["id"]
+        for item in json.loads(api.lambda_handler(listing, LambdaContext("ApiFunction"))["body"])[
+            "items"
+        ]
+    ]
+    headers = {"Authorization": f"Bearer {KEY}"} if authorized else {}
+    for path in [
+        *(f"/articles/{item}" for item in ids),
+        f"/articles/{ids[0]}/",
+        "/articles/no-such-article",
+        "/articles/bad%20id",
+        "/articles/_underscore",
+        "/articles/" + "a" * 129,
+    ]:
+        # Given a GET of one article (some valid, some not)
+        request = event("GET", path, function="ApiFunction", headers=headers)
+        # When it is served plainly and by the validating resolver
+        plain, validated = both(api, request)
+        # Then both answers are the same
+        assert plain == validated, path
+
+
+def test_the_hand_written_json_is_what_the_model_writes(api: ModuleType, store: Store) -> None:
+    # Given every stored article, the rich one with microseconds and non-ASCII text included
+    listing = event("GET", "/articles?limit=100", function="ApiFunction", headers={})
+    for item in json.loads(api.lambda_handler(listing, LambdaContext("ApiFunction"))["body"])[
+        "items"
+    ]:
+        article = logic.get_article(store, item["id"], now=NOW, privileged=True)
+        links = {"self": f"https://x.example/articles/{article.id}", "alternate": article.url}
+        # When it is written by hand and by ArticleOut
+        expected = ArticleOut.model_validate(
+            {**logic.output_document(article), "links": links}
+        ).model_dump_json()
+        # Then the bytes are the same
+        assert logic.output_json(article, links) == expected
+    assert tuple(ArticleOut.model_fields) == logic.ARTICLE_OUT_FIELDS
+
+
+def test_the_plain_checks_are_the_declared_ones(api: ModuleType) -> None:
+    # Given the parameters the contract declares
+    document = json.loads((ROOT / "functions" / "api" / "openapi.json").read_text())
+    listed = {p["name"]: p["schema"] for p in document["paths"]["/articles"]["get"]["parameters"]}
+    path = document["paths"]["/articles/{article_id}"]["get"]["parameters"][0]["schema"]
+    # Then the plain path checks exactly those bounds and that pattern
+    assert (listed["limit"]["minimum"], listed["limit"]["maximum"]) == (1, 100)
+    for name, longest in api.LIST_LIMITS.items():
+        assert next(s["maxLength"] for s in listed[name]["anyOf"] if "maxLength" in s) == longest
+    assert path["pattern"] == f"^{api.ARTICLE_ID.pattern}$"
+    assert set(listed) == {"limit", *api.LIST_LIMITS}
+
+
+def test_plain_reads_build_no_resolver(api: ModuleType) -> None:
+    # Given a container whose validating resolver is not built yet
+    api.resolver.cache_clear()
+    context = LambdaContext("ApiFunction")
+    listing = event("GET", "/articles?limit=2&tag=letters", function="ApiFunction", headers={})
+    first = json.loads(api.lambda_handler(listing, context)["body"])["items"][0]["id"]
+    # When it answers the public reads and the documents
+    for path in ("/articles", f"/articles/{first}", "/openapi.json", "/docs"):
+        assert (
+            api.lambda_handler(event("GET", path, function="ApiFunction"), context)["statusCode"]
+            == 200
+        )
+    # Then it still has not built it; a read it must validate builds it
+    assert api.resolver.cache_info().currsize == 0
+    api.lambda_handler(event("GET", "/articles?limit=0", function="ApiFunction"), context)
+    assert api.resolver.cache_info().currsize == 1
