@@ -173,7 +173,9 @@ BAD_FIELDS = [
     Case("relative URL", "POST", "/articles", 422, body=article(url="/here")),
     Case("ftp URL", "POST", "/articles", 422, body=article(url="ftp://example.com/a")),
     Case("tags as string", "POST", "/articles", 422, body=article(tags="news")),
-    Case("eleven tags", "POST", "/articles", 422, body=article(tags=[f"t{n}" for n in range(11)])),
+    Case(
+        "seventeen tags", "POST", "/articles", 422, body=article(tags=[f"t{n}" for n in range(17)])
+    ),
     Case("empty tag", "POST", "/articles", 422, body=article(tags=[""])),
     Case("punctuation tag", "POST", "/articles", 422, body=article(tags=["!!!"])),
     Case("tag with a newline", "POST", "/articles", 422, body=article(tags=["two\nlines"])),
