@@ -1,7 +1,10 @@
 """The JSON API: articles in and out, plus its OpenAPI description and /docs.
 
 Routes parse, call one logic function and shape the response. Errors are typed exceptions
-mapped to problem+json once, in the exception handlers at the bottom.
+mapped to problem+json once (``handle_service_error``, and the resolver's handlers for
+validation). Every route is declared on Powertools' validating resolver, built by
+``resolver()`` on the first request that needs it; the public reads with plainly valid
+parameters and the two documents are answered before it, by ``reads``, with the same functions.
 """
 # No ``from __future__ import annotations`` here: the routes' parameters are declared in
 # ``Annotated`` types that Powertools reads when the validating resolver is built, and they name
