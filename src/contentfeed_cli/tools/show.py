@@ -75,12 +75,18 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
         subs = [sub.get("text") or "" for sub in element.findall(f"{ITUNES}category")]
         sub = next((s for s in subs if category_problem(name, s) is None), None)
         if category_problem(name, sub) is not None:
-            losses.append(f"category {name!r}: not one of Apple's categories")
+            with_subs = f" (with {', '.join(repr(other) for other in subs)})" if subs else ""
+            losses.append(f"category {name!r}{with_subs}: not one of Apple's categories")
             continue
         categories.append({"name": name, "subcategory": sub})
         for other in subs:
             if other != sub:
-                losses.append(f"subcategory {other!r} of {name!r}: a category keeps one")
+                why = (
+                    "a category keeps one"
+                    if category_problem(name, other) is None
+                    else f"not one of Apple's subcategories of {name!r}"
+                )
+                losses.append(f"subcategory {other!r} of {name!r}: {why}")
     funding = [
         {"url": f.get("url"), "text": " ".join((f.text or "").split()) or f.get("url")}
         for f in channel.findall(f"{PODCAST}funding")
