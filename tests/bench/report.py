@@ -284,9 +284,10 @@ class Report:
         return f"""## Where the time went
 
 The run took {self.elapsed / 60:.1f} min of wall time and {info.get("cpu_seconds", 0) / 60:.1f} min
-of CPU time (itself and every process it started). Two lanes ran side by side: the main one
-times, one after the other, what is compared in wall-clock time against a floor; the second runs
-the capacity simulation (it only counts) and then the local server (compared in CPU time). The
+of CPU time (itself and every process it started). Cold starts ran first, alone; then two lanes
+ran side by side: the main one times, one after the other, what is compared in wall-clock time
+against a floor; the second runs the capacity simulation (it only counts) and then the local
+server (compared in CPU time). The
 machine's 1-minute load average, sampled every 10 s, was {load.get("mean", 0):.1f} on average
 and {load.get("max", 0):.1f} at most, for {info["nproc"]} cores: above the core count, every part
 waits for a core and takes longer than on an idle machine.
@@ -845,7 +846,8 @@ During the day the publisher, through the API function: {"; ".join(sim.writes)}.
 real invocation of the handler and every DynamoDB call is counted; between two writes an
 identical read is answered from moto's first answer to it (exact, as the table has not changed:
 {sim.memo_hits:,} of {sim.memo_hits + sim.memo_misses:,} reads), and the page size is 5 (counts do
-not depend on it). It ran in {sim.seconds:.0f} s, in the run's second lane, beside the timed benchmarks.
+not depend on it). It ran in {sim.seconds:.0f} s, in the run's second lane, beside the timed benchmarks
+that follow the cold starts.
 
 - **{sim.requests:,} polls: {sim.statuses.get("200", 0):,} × 200, {sim.statuses.get("304", 0):,} × 304
   — {sim.share_304:.1%} answered 304.** Renders: {sim.renders:,}.
