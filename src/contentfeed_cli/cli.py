@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from contentfeed import __version__
 from contentfeed_cli.errors import USAGE_ERROR, CliError, storage_problem
@@ -102,10 +102,16 @@ def _target_options(parser: argparse.ArgumentParser, *, site: bool) -> None:
     _table_options(parser)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line like every other error of the command (argparse
+    prints the usage synopsis first); subcommands' parsers are made of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"contentfeed: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="contentfeed", description=DESCRIPTION, formatter_class=_formatter
-    )
+    parser = _Parser(prog="contentfeed", description=DESCRIPTION, formatter_class=_formatter)
     parser.add_argument("--version", action="version", version=f"contentfeed {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
