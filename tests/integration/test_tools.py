@@ -195,7 +195,7 @@ def test_importing_a_wordpress_feed(sink: TableSink, ddb: Any) -> None:
     assert lamp["published_at"].startswith("2026-03-04T11:15:00")  # +0100 made UTC
     # And every loss is reported for its entry and counted
     text = output(run)
-    assert "entry 1 (Tom & Jerry’s big day): lost elements removed: <script>" in text
+    assert "entry 1 (Tom & Jerry’s big day): lost elements <script>" in text
     assert "neither an id (guid) nor a link" in text
     assert run.losses == {"element": 1, "tag": 1, "skipped": 2}
 
@@ -431,7 +431,7 @@ def test_imported_tags_are_kept_as_the_source_wrote_them(
     assert len(council["tags"]) == MAX_TAGS and "Rail" not in council["tags"]
     # And what was dropped is reported once per tag, with why
     text = output(run)
-    assert "tags dropped: 'C#' (same slug as 'C++')" in text
-    assert f"tags dropped: 'Rail' (over {MAX_TAGS} tags)\n" in text
+    assert "lost tags 'C#' (same slug as 'C++')" in text
+    assert f"lost tags 'Rail' (over {MAX_TAGS} tags)\n" in text
     assert "DS" not in text
     assert run.losses == {"tag": 2}

@@ -396,7 +396,7 @@ def html_losses(html: str) -> list[tuple[str, str]]:
     if removed:
         kept_text = "" if set(removed) <= {"script", "style"} else "; their text stays"
         listed = ", ".join(f"<{tag}>" + (f" ×{n}" if n > 1 else "") for tag, n in removed.items())
-        losses.append(("element", f"elements removed: {listed}{kept_text}"))
+        losses.append(("element", f"elements {listed}{kept_text}"))
     if unsafe:
         losses.append(("link", f"{unsafe} link(s) with a scheme other than http, https or mailto"))
     return losses
@@ -414,7 +414,7 @@ def entry_item(
     if entry.content is not None and entry.summary and entry.summary != entry.content:
         summary, cut = _plain(entry.summary, entry.summary_is_html, 1990)
         if cut:
-            losses.append(("text", "its summary was cut to 2,000 characters"))
+            losses.append(("text", "the end of its summary (cut to 2,000 characters)"))
     content = absolutize(html, base) if html else None
     if content is not None and len(content) > MAX_CONTENT_CHARS:
         return (
@@ -427,11 +427,11 @@ def entry_item(
         losses += html_losses(content)
     title, cut = _plain(entry.title, entry.title_is_html, 300)
     if cut:
-        losses.append(("text", "its title was cut to 300 characters"))
+        losses.append(("text", "the end of its title (cut to 300 characters)"))
     title = title or text_excerpt(html or "", 80) or link or entry.guid
     tags, dropped = _tags(entry.tags)
     if dropped:
-        losses.append(("tag", "tags dropped: " + dropped))
+        losses.append(("tag", "tags " + dropped))
     authors, lost_people = _people(entry.authors)
     losses += [("author", text) for text in lost_people]
     if not entry.authors:
@@ -641,7 +641,7 @@ def _json_date(value: Any, field_name: str, losses: list[tuple[str, str]]) -> da
     try:
         moment = datetime.fromisoformat(str(value).replace("z", "Z"))
     except ValueError:
-        losses.append(("date", f"{field_name} {value!r} is not an RFC 3339 date"))
+        losses.append(("date", f"{field_name} {value!r} (not an RFC 3339 date)"))
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
