@@ -19,10 +19,15 @@ help:
 	@echo "make run       serve http://127.0.0.1:3000 with sample articles (PORT, HOST override;"
 	@echo "               DATA=DIR keeps the local table in DIR across restarts)"
 	@echo "make test      the whole suite: lint, template checks, unit, integration, end-to-end"
-	@echo "make lint      ruff and mypy (strict on layers/ and functions/)"
+	@echo "make unit      the unit tests alone (quick)"
+	@echo "make lint      ruff, ruff format --check and mypy (strict on layers/, functions/, src/; tests/ a little less)"
+	@echo "make format    ruff format and ruff check --fix"
 	@echo "make validate  sam validate --lint, cfn-lint and checkov on template.yaml"
 	@echo "make build     sam build (no Docker), settings from samconfig.toml"
 	@echo "make deploy    build, then sam deploy --guided (GUIDED=0: no questions; SAM_ENV=prod: another samconfig section)"
+	@echo "make bench     the benchmarks (a few minutes); rewrites docs/performance.md"
+	@echo "make requirements  regenerate layers/shared/requirements.txt from pyproject.toml"
+	@echo "make clean     remove build output and caches"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 not found: install it (e.g. pyenv install 3.13) or run make PYTHON313=/path/to/python3.13" >&2; exit 1; fi

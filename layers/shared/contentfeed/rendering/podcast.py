@@ -4,11 +4,12 @@ Podcast Standards Project RSS specification) and Apple Podcasts require.
 feedgen builds the channel's RSS core (title, link, description, language) and
 ``contentfeed.rendering.rss`` each item's (guid, title, link, pubDate, description, content and
 enclosure), exactly as for the other RSS feeds; each item is built once per warm container and
-show (``rendered``), so a show of 1,000 episodes re-renders by copying them. feedgen's own ``podcast`` extension is not used: it has no ``podcast:`` namespace, writes
-``itunes:explicit`` only as yes/no/clean (Apple and PSP-1 now want ``true``/``false``), and
-would leave ``atom:link`` relations besides ``self`` to another extension anyway. Two small
-extensions here write every ``itunes:`` and ``podcast:`` element instead, so each value is
-written exactly once and in the form the standards name.
+show (``rendered``), so a show of 1,000 episodes re-renders by copying them. feedgen's own
+``podcast`` extension is not used: it has no ``podcast:`` namespace, writes ``itunes:explicit``
+only as yes/no/clean (Apple and PSP-1 now want ``true``/``false``), and would leave
+``atom:link`` relations besides ``self`` to another extension anyway. The channel's ``itunes:``
+and ``podcast:`` elements come from one small extension here (``_Channel``) and each episode's
+from ``_item``, so each value is written exactly once and in the form the standards name.
 
 Podcast apps do not follow RFC 5005 paging, so a show feed carries every episode. It must stay
 under Lambda's 6 MB response limit (and the JSON escaping of the proxy response), so it is held
