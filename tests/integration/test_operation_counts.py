@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
 import pytest
-from boto3.dynamodb.types import TypeDeserializer
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from contentfeed.config import Settings, get_settings
 from contentfeed.dal import Store
@@ -713,17 +714,19 @@ def test_a_create_bills_a_fraction_of_the_former_write_units(
         def article_item(article: Article, form: str = form) -> dict[str, Any]:
             return _item_as(form, mapping.article_key(article.id), mapping.ARTICLE_TYPE, article)
 
-        def entry_item(
-            scope: str, article: Article, ready: Any = None, form: str = form
-        ) -> dict[str, Any]:
-            where = {
-                "pk": keys.feed_pk(scope),
-                "sk": keys.entry_sk(article.published_at, article.id),
+        def entry_items(
+            article: Article, scopes: Iterable[str], ready: Any = None, form: str = form
+        ) -> dict[str, dict[str, Any]]:
+            sk = keys.entry_sk(article.published_at, article.id)
+            return {
+                scope: _item_as(
+                    form, {"pk": keys.feed_pk(scope), "sk": sk}, mapping.ENTRY_TYPE, article
+                )
+                for scope in scopes
             }
-            return _item_as(form, where, mapping.ENTRY_TYPE, article)
 
         monkeypatch.setattr(mapping, "article_item", article_item)
-        monkeypatch.setattr(mapping, "entry_item", entry_item)
+        monkeypatch.setattr(mapping, "entry_items", entry_items)
         counter.reset()
         logic.create_article(
             store, env, ArticleIn.model_validate({**document, "slug": slug}), now=NOW
@@ -732,6 +735,67 @@ def test_a_create_bills_a_fraction_of_the_former_write_units(
     # Then the packed create bills at most CREATE_WRU, under both former forms
     assert packed <= CREATE_WRU < written["unpacked"] < written["as text"], (packed, written)
     assert packed <= written["as text"] * 0.55
+
+
+def test_a_create_packs_its_entry_once_however_many_feeds_it_is_in(
+    store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zlib
+    from types import SimpleNamespace
+
+    from contentfeed.dal import items as mapping
+    from contentfeed.dal import keys
+
+    # Given every compressor the item codec makes counted, by its window bits (raw deflate, -15,
+    # is a packed entry; zlib's own is the article's content_z)
+    made: list[int] = []
+
+    def compressobj(*args: Any, **kwargs: Any) -> Any:
+        made.append(args[2] if len(args) > 2 else kwargs.get("wbits", zlib.MAX_WBITS))
+        return zlib.compressobj(*args, **kwargs)
+
+    codec = SimpleNamespace(**{**vars(zlib), "compressobj": compressobj})
+    monkeypatch.setattr(mapping, "zlib", codec)
+    counts: dict[int, dict[int, int]] = {}
+    created: dict[int, Article] = {}
+    for tags, authors in ((0, 0), (16, 3)):
+        document = {
+            **bench_document(),
+            "title": f"In {tags + authors + 1} feeds",
+            "tags": [f"Subject {n}" for n in range(tags)],
+            "authors": [{"name": f"Writer {n}"} for n in range(authors)],
+        }
+        # When an article in the site feed only, then one in 20 feeds, is created
+        made.clear()
+        article = logic.create_article(store, env, ArticleIn.model_validate(document), now=NOW)
+        counts[tags + authors + 1] = {bits: made.count(bits) for bits in set(made)}
+        created[tags + authors + 1] = article
+    # Then each create compresses its entry once and its article's HTML once, whatever its feeds
+    assert counts[1] == counts[20] == {-15: 1, zlib.MAX_WBITS: 1}, counts
+    # And every entry of the article in 20 feeds holds the same bytes, the very item the codec
+    # builds for that feed on its own
+    article = created[20]
+    scopes = keys.scopes_of(article)
+    assert len(scopes) == 20
+    monkeypatch.undo()
+    stored = {
+        raw["pk"]["S"]: raw
+        for raw in scan(store.client)
+        if raw["type"]["S"] == mapping.ENTRY_TYPE and raw["sk"]["S"].endswith(article.id)
+    }
+    assert sorted(stored) == sorted(keys.feed_pk(scope) for scope in scopes)
+    assert len({raw[mapping.PACKED]["B"] for raw in stored.values()}) == 1
+    packed = mapping.pack_entry(article, mapping.feed_ready(article))
+    for scope in scopes:
+        alone = {
+            "pk": keys.feed_pk(scope),
+            "sk": keys.entry_sk(article.published_at, article.id),
+            "type": mapping.ENTRY_TYPE,
+            mapping.PACKED: packed,
+        }
+        assert stored[keys.feed_pk(scope)] == {
+            name: TypeSerializer().serialize(value) for name, value in alone.items()
+        }
 
 
 def bench_document() -> dict[str, Any]:

@@ -114,6 +114,44 @@ def test_the_html_is_stored_compressed_in_articles_and_entries() -> None:
     assert read == article and read.content_html == article.content_html
 
 
+def test_an_articles_entries_share_one_packing_and_equal_each_feeds_own_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contentfeed.dal import keys
+
+    # Given an article in several feeds, and every packing of an entry counted
+    article = rich_article(content_html=RICH_CONTENT * 8)
+    scopes = ["site", "tag:salesforce", "tag:labor", "author:rae-whitlock"]
+    expected = {
+        scope: {
+            "pk": keys.feed_pk(scope),
+            "sk": keys.entry_sk(article.published_at, article.id),
+            "type": mapping.ENTRY_TYPE,
+            mapping.PACKED: mapping.pack_entry(article, mapping.feed_ready(article)),
+        }
+        for scope in scopes
+    }
+    packings: list[Article] = []
+    pack_entry = mapping.pack_entry
+
+    def counted(article: Article, ready: Any) -> bytes:
+        packings.append(article)
+        return pack_entry(article, ready)
+
+    monkeypatch.setattr(mapping, "pack_entry", counted)
+    # When its entries in all those feeds are built
+    entries = mapping.entry_items(article, scopes)
+    # Then the entry was packed once, and every feed's entry holds those same bytes
+    assert len(packings) == 1
+    assert len({bytes(item[mapping.PACKED]) for item in entries.values()}) == 1
+    # And each is the item the codec builds for that feed alone
+    assert entries == expected
+    assert all(mapping.entry_item(scope, article) == expected[scope] for scope in scopes)
+    # And an article in no feed packs nothing
+    packings.clear()
+    assert mapping.entry_items(article, []) == {} and packings == []
+
+
 def test_an_entry_is_its_keys_type_and_one_packed_value() -> None:
     # Given an article with a few kB of HTML
     article = rich_article(content_html=RICH_CONTENT * 8)

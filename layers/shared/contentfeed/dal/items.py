@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -199,14 +199,27 @@ def article_item(article: Article) -> Item:
 
 
 def entry_item(scope: str, article: Article, ready: FeedReady | None = None) -> Item:
-    """The article's entry in the feed ``scope``, with its feed-ready form (``ready``: pass it
-    when writing several entries of one article, so that it is prepared once): its keys, its
-    type and everything else packed in :data:`PACKED` (see :func:`pack_entry`)."""
+    """The article's entry in the feed ``scope``, with its feed-ready form (``ready``, prepared
+    here when not given): its keys, its type and everything else packed in :data:`PACKED` (see
+    :func:`pack_entry`)."""
+    return entry_items(article, (scope,), ready)[scope]
+
+
+def entry_items(
+    article: Article, scopes: Iterable[str], ready: FeedReady | None = None
+) -> dict[str, Item]:
+    """The article's entries in the feeds ``scopes``, by scope, as :func:`entry_item` builds
+    each. They differ only in their partition key, so the feed-ready form is prepared (when
+    ``ready`` is not given) and the entry packed once, however many feeds the article is in:
+    every entry holds the same bytes."""
+    scopes = tuple(scopes)
+    if not scopes:
+        return {}
+    packed = pack_entry(article, feed_ready(article) if ready is None else ready)
+    sk = keys.entry_sk(article.published_at, article.id)
     return {
-        "pk": keys.feed_pk(scope),
-        "sk": keys.entry_sk(article.published_at, article.id),
-        "type": ENTRY_TYPE,
-        PACKED: pack_entry(article, feed_ready(article) if ready is None else ready),
+        scope: {"pk": keys.feed_pk(scope), "sk": sk, "type": ENTRY_TYPE, PACKED: packed}
+        for scope in scopes
     }
 
 

@@ -586,7 +586,8 @@ class Store:
             return article is not None and scope in scopes and article.published_at <= now
 
         markers = self._get_markers(touched)
-        ready = mapping.feed_ready(new) if new is not None and new_scopes else None
+        # One packed entry serves every feed: only the partition key differs between them.
+        entries = mapping.entry_items(new, new_scopes) if new is not None else {}
         actions: list[TransactWriteItemTypeDef] = []
         for scope in touched:
             pk = keys.feed_pk(scope)
@@ -609,7 +610,7 @@ class Store:
                     {
                         "Put": {
                             "TableName": self.table_name,
-                            "Item": _to_dynamo(mapping.entry_item(scope, new, ready)),
+                            "Item": _to_dynamo(entries[scope]),
                         }
                     }
                 )
