@@ -81,32 +81,12 @@ dictionary (unpacked, as written before entries were packed); the HTML as text (
 
 def stored_as(form: str, item: dict[str, Any], article: Any) -> dict[str, Any]:
     """An article or entry item (as written now) as the code of ``form`` wrote it."""
-    import zlib
-
-    from contentfeed.dal import items as mapping
+    from tests.former_items import former_item
 
     if form == "now":
         return item
-    html = article.content_html
-    old = {"pk": item["pk"], "sk": item["sk"], "type": item["type"]}
-    old.update(mapping.article_attributes(article))
-    old.pop(mapping.CONTENT_Z, None)
-    if form == "before":
-        if html is not None:
-            old[mapping.CONTENT] = html
-        return old
-    if html is not None:
-        old[mapping.CONTENT_Z] = zlib.compress(html.encode(), 9)
-    ready = mapping.feed_ready(article) if item["type"] == mapping.ENTRY_TYPE else None
-    if ready is not None:
-        old[mapping.READY] = mapping.READY_VERSION
-        if ready.content_html != (html or ""):
-            old[mapping.FEED_Z] = mapping.pack(ready.content_html, like=html or "")
-        if ready.excerpt:
-            old[mapping.EXCERPT] = ready.excerpt
-        if ready.image_url != ready.image_source:
-            old[mapping.IMAGE_URL] = ready.image_url
-    return old
+    keys = {"pk": item["pk"], "sk": item["sk"]}
+    return former_item("as text" if form == "before" else form, keys, item["type"], article)
 
 
 def storage_units(page: int = 20) -> dict[str, float]:

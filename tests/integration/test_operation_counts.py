@@ -31,6 +31,7 @@ from contentfeed.rendering import entry as entry_cache
 from contentfeed_cli.local.gateway import LambdaContext
 from tests.bench import support as bench
 from tests.conftest import NOW, TABLE, CallCounter, load_event
+from tests.former_items import former_item
 
 KEY = "cf_operation-count-key-0123456789abcdefghijklmnopqrstuv"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -592,36 +593,6 @@ FORMS = ("packed", "unpacked", "as text")
 """How entries are stored now, before they were packed, and before the HTML was compressed."""
 
 
-def _item_as(form: str, keys: dict[str, Any], kind: str, article: Article) -> dict[str, Any]:
-    """An article or entry item as the code of ``form`` wrote it: ``unpacked`` (the article's
-    attributes one by one, ``content_z`` compressed without a dictionary; an entry's feed-ready
-    form in ``ready``, ``feed_z``, ``excerpt`` and ``image_url``) or ``as text``
-    (``content_html`` as text, no feed-ready form)."""
-    import zlib
-
-    from contentfeed.dal import items as mapping
-
-    html = article.content_html
-    old = {**keys, "type": kind, **mapping.article_attributes(article)}
-    old.pop(mapping.CONTENT_Z, None)
-    if form == "as text":
-        if html is not None:
-            old[mapping.CONTENT] = html
-        return old
-    if html is not None:
-        old[mapping.CONTENT_Z] = zlib.compress(html.encode(), 9)
-    ready = mapping.feed_ready(article) if kind == mapping.ENTRY_TYPE else None
-    if ready is not None:
-        old[mapping.READY] = mapping.READY_VERSION
-        if ready.content_html != (html or ""):
-            old[mapping.FEED_Z] = mapping.pack(ready.content_html, like=html or "")
-        if ready.excerpt:
-            old[mapping.EXCERPT] = ready.excerpt
-        if ready.image_url != ready.image_source:
-            old[mapping.IMAGE_URL] = ready.image_url
-    return old
-
-
 def scan(client: Any) -> list[dict[str, Any]]:
     """Every article and entry item of the table, in DynamoDB's wire form; entries packed."""
     from contentfeed.dal import items as mapping
@@ -649,7 +620,7 @@ def _rewrite(client: Any, form: str) -> None:
         if item.get("type") not in (mapping.ARTICLE_TYPE, mapping.ENTRY_TYPE):
             continue
         keys = {"pk": item["pk"], "sk": item["sk"]}
-        old = _item_as(form, keys, item["type"], mapping.article_from_item(item))
+        old = former_item(form, keys, item["type"], mapping.article_from_item(item))
         client.put_item(TableName=TABLE, Item={k: serializer.serialize(v) for k, v in old.items()})
 
 
@@ -712,14 +683,14 @@ def test_a_create_bills_a_fraction_of_the_former_write_units(
     for form, slug in (("unpacked", "units-again"), ("as text", "units-as-text")):
 
         def article_item(article: Article, form: str = form) -> dict[str, Any]:
-            return _item_as(form, mapping.article_key(article.id), mapping.ARTICLE_TYPE, article)
+            return former_item(form, mapping.article_key(article.id), mapping.ARTICLE_TYPE, article)
 
         def entry_items(
             article: Article, scopes: Iterable[str], ready: Any = None, form: str = form
         ) -> dict[str, dict[str, Any]]:
             sk = keys.entry_sk(article.published_at, article.id)
             return {
-                scope: _item_as(
+                scope: former_item(
                     form, {"pk": keys.feed_pk(scope), "sk": sk}, mapping.ENTRY_TYPE, article
                 )
                 for scope in scopes

@@ -22,6 +22,7 @@ from contentfeed.models import Article
 from contentfeed.rendering import entry as entry_cache
 from contentfeed.rendering.html import absolutize, text_excerpt
 from contentfeed.rendering.model import FeedInfo
+from tests.former_items import former_item
 from tests.unit.test_rendering import (
     IMAGE,
     RENDERERS,
@@ -51,30 +52,11 @@ def unpacked(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def written_unpacked(article: Article) -> dict[str, Any]:
-    """The article's site entry as the code before packed entries wrote it: the article's
-    attributes one by one, ``content_z`` compressed without a dictionary, the feed-ready form in
-    ``ready``, ``feed_z`` (compressed against the HTML), ``excerpt`` and ``image_url``."""
+    """The article's site entry as the code before packed entries wrote it."""
     from contentfeed.dal import keys
 
-    item = {
-        "pk": keys.feed_pk("site"),
-        "sk": keys.entry_sk(article.published_at, article.id),
-        "type": mapping.ENTRY_TYPE,
-        **mapping.article_attributes(article),
-    }
-    item.pop(mapping.CONTENT_Z, None)
-    if article.content_html is not None:
-        item[mapping.CONTENT_Z] = zlib.compress(article.content_html.encode(), 9)
-    ready = mapping.feed_ready(article)
-    if ready is not None:
-        item[mapping.READY] = mapping.READY_VERSION
-        if ready.content_html != (article.content_html or ""):
-            item[mapping.FEED_Z] = mapping.pack(ready.content_html, like=article.content_html or "")
-        if ready.excerpt:
-            item[mapping.EXCERPT] = ready.excerpt
-        if ready.image_url != ready.image_source:
-            item[mapping.IMAGE_URL] = ready.image_url
-    return item
+    entry_keys = {"pk": keys.feed_pk("site"), "sk": keys.entry_sk(article.published_at, article.id)}
+    return former_item("unpacked", entry_keys, mapping.ENTRY_TYPE, article)
 
 
 def written_before(item: dict[str, Any], article: Article) -> dict[str, Any]:
