@@ -429,18 +429,13 @@ def items_for(articles: Sequence[Any]) -> list[dict[str, Any]]:
     Built with contentfeed.dal.items and contentfeed.dal.keys, so the shapes are the store's own.
     """
     from contentfeed.dal import items as mapping
-    from contentfeed.dal.keys import feed_pk, scopes_of
+    from contentfeed.dal.keys import scopes_of
 
     result: list[dict[str, Any]] = []
     for article in articles:
         result.append(mapping.article_item(article))
         result.append(mapping.slug_item(article.slug, article.id))
-        first, *others = scopes_of(article)
-        entry = mapping.entry_item(first, article, mapping.feed_ready(article))
-        # The entries of one article differ only by their feed's partition: packed once here
-        # (the same bytes the store packs for each), which most of the loading time used to be.
-        result.append(entry)
-        result.extend({**entry, "pk": feed_pk(scope)} for scope in others)
+        result.extend(mapping.entry_items(article, scopes_of(article)).values())
     return result + marker_items(articles)
 
 

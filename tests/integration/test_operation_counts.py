@@ -686,7 +686,7 @@ def test_a_create_bills_a_fraction_of_the_former_write_units(
             return former_item(form, mapping.article_key(article.id), mapping.ARTICLE_TYPE, article)
 
         def entry_items(
-            article: Article, scopes: Iterable[str], ready: Any = None, form: str = form
+            article: Article, scopes: Iterable[str], form: str = form
         ) -> dict[str, dict[str, Any]]:
             sk = keys.entry_sk(article.published_at, article.id)
             return {
@@ -711,23 +711,24 @@ def test_a_create_bills_a_fraction_of_the_former_write_units(
 def test_a_create_packs_its_entry_once_however_many_feeds_it_is_in(
     store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import zlib
-    from types import SimpleNamespace
-
     from contentfeed.dal import items as mapping
     from contentfeed.dal import keys
 
-    # Given every compressor the item codec makes counted, by its window bits (raw deflate, -15,
-    # is a packed entry; zlib's own is the article's content_z)
-    made: list[int] = []
+    # Given the item codec's two compressions counted: a packed entry and an article's HTML
+    made: list[str] = []
+    pack_entry, pack = mapping.pack_entry, mapping.pack
 
-    def compressobj(*args: Any, **kwargs: Any) -> Any:
-        made.append(args[2] if len(args) > 2 else kwargs.get("wbits", zlib.MAX_WBITS))
-        return zlib.compressobj(*args, **kwargs)
+    def counted_pack_entry(*args: Any, **kwargs: Any) -> bytes:
+        made.append("entry")
+        return pack_entry(*args, **kwargs)
 
-    codec = SimpleNamespace(**{**vars(zlib), "compressobj": compressobj})
-    monkeypatch.setattr(mapping, "zlib", codec)
-    counts: dict[int, dict[int, int]] = {}
+    def counted_pack(*args: Any, **kwargs: Any) -> bytes:
+        made.append("html")
+        return pack(*args, **kwargs)
+
+    monkeypatch.setattr(mapping, "pack_entry", counted_pack_entry)
+    monkeypatch.setattr(mapping, "pack", counted_pack)
+    counts: dict[int, dict[str, int]] = {}
     created: dict[int, Article] = {}
     for tags, authors in ((0, 0), (16, 3)):
         document = {
@@ -739,10 +740,10 @@ def test_a_create_packs_its_entry_once_however_many_feeds_it_is_in(
         # When an article in the site feed only, then one in 20 feeds, is created
         made.clear()
         article = logic.create_article(store, env, ArticleIn.model_validate(document), now=NOW)
-        counts[tags + authors + 1] = {bits: made.count(bits) for bits in set(made)}
+        counts[tags + authors + 1] = {kind: made.count(kind) for kind in set(made)}
         created[tags + authors + 1] = article
     # Then each create compresses its entry once and its article's HTML once, whatever its feeds
-    assert counts[1] == counts[20] == {-15: 1, zlib.MAX_WBITS: 1}, counts
+    assert counts[1] == counts[20] == {"entry": 1, "html": 1}, counts
     # And every entry of the article in 20 feeds holds the same bytes, the very item the codec
     # builds for that feed on its own
     article = created[20]

@@ -198,24 +198,20 @@ def article_item(article: Article) -> Item:
     }
 
 
-def entry_item(scope: str, article: Article, ready: FeedReady | None = None) -> Item:
-    """The article's entry in the feed ``scope``, with its feed-ready form (``ready``, prepared
-    here when not given): its keys, its type and everything else packed in :data:`PACKED` (see
-    :func:`pack_entry`)."""
-    return entry_items(article, (scope,), ready)[scope]
+def entry_item(scope: str, article: Article) -> Item:
+    """The article's entry in the feed ``scope``: its keys, its type and everything else, with
+    its feed-ready form, packed in :data:`PACKED` (see :func:`pack_entry`)."""
+    return entry_items(article, (scope,))[scope]
 
 
-def entry_items(
-    article: Article, scopes: Iterable[str], ready: FeedReady | None = None
-) -> dict[str, Item]:
+def entry_items(article: Article, scopes: Iterable[str]) -> dict[str, Item]:
     """The article's entries in the feeds ``scopes``, by scope, as :func:`entry_item` builds
-    each. They differ only in their partition key, so the feed-ready form is prepared (when
-    ``ready`` is not given) and the entry packed once, however many feeds the article is in:
-    every entry holds the same bytes."""
+    each. They differ only in their partition key, so the feed-ready form is prepared and the
+    entry packed once, however many feeds the article is in: every entry holds the same bytes."""
     scopes = tuple(scopes)
     if not scopes:
         return {}
-    packed = pack_entry(article, feed_ready(article) if ready is None else ready)
+    packed = pack_entry(article, feed_ready(article))
     sk = keys.entry_sk(article.published_at, article.id)
     return {
         scope: {"pk": keys.feed_pk(scope), "sk": sk, "type": ENTRY_TYPE, PACKED: packed}
@@ -361,11 +357,6 @@ def article_from_item(item: Mapping[str, Any]) -> Article:
         modified_at=None if not item.get("modified_at") else parse_utc_iso(item["modified_at"]),
         feed_ready=ready,
     )
-
-
-def is_article_item(item: Mapping[str, Any]) -> bool:
-    """An article (not a tombstone, an entry, a marker, a claim or a key)."""
-    return item.get("type") == ARTICLE_TYPE
 
 
 def article_filter() -> tuple[str, dict[str, str], dict[str, Any]]:
