@@ -619,19 +619,6 @@ def resolver() -> "APIGatewayRestResolver":
         logger.info("show deleted", show=slug)
         return Response(status_code=204, body="")
 
-    # /openapi.json serves the document checked in beside this module (the contract: a test holds
-    # it to what the routes and models generate), with `servers` naming the URL asked. Cached per
-    # base URL and warm container; bounded, because without PUBLIC_BASE_URL the base comes from the
-    @app.get("/openapi.json", summary="This API's OpenAPI 3 description", include_in_schema=False)
-    def openapi() -> Response[str]:
-        base = base_url(app.current_event.raw_event, get_settings())
-        return Response(status_code=200, content_type=JSON, body=openapi_document(base))
-
-    @app.get("/docs", summary="Interactive API documentation", include_in_schema=False)
-    def docs() -> Response[str]:
-        base = base_url(app.current_event.raw_event, get_settings())
-        return Response(status_code=200, content_type=HTML, body=docs_page(base))
-
     # ------------------------------------------------------------------- errors
 
     @app.exception_handler(ContentFeedError)  # type: ignore[untyped-decorator]

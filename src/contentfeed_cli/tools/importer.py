@@ -30,7 +30,6 @@ import calendar
 import json
 import mimetypes
 import re
-import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,6 +58,7 @@ from contentfeed.models.api import (
     PersonIn,
     PodcastIn,
     Tag,
+    name_identity,
 )
 from contentfeed.rendering.html import absolute_url, absolutize, text_excerpt
 from contentfeed.rendering.identity import GUID_NAMESPACE
@@ -238,7 +238,7 @@ def _tags(raw: Iterable[str]) -> tuple[list[str], str]:
             )
         else:
             if slug in by_slug:
-                if _identity(by_slug[slug]) == _identity(term):
+                if name_identity(by_slug[slug]) == name_identity(term):
                     continue
                 why = f"same slug as {by_slug[slug]!r}"
             elif len(kept) == MAX_TAGS:
@@ -246,16 +246,10 @@ def _tags(raw: Iterable[str]) -> tuple[list[str], str]:
         if why is None:
             by_slug[slug] = term
             kept.append(term)
-        elif _identity(term) not in reported:
-            reported.add(_identity(term))
+        elif name_identity(term) not in reported:
+            reported.add(name_identity(term))
             dropped.setdefault(why, []).append(repr(term))
     return kept, "; ".join(f"{', '.join(tags)} ({why})" for why, tags in dropped.items())
-
-
-def _identity(name: str) -> str:
-    """Two spellings of one tag: the same up to case, compatibility forms and spacing (as the
-    API counts them)."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def _terms(category: str) -> list[str]:

@@ -103,8 +103,9 @@ def _sluggable(value: str) -> str:
     return value
 
 
-def _identity(name: str) -> str:
-    """Two spellings of one name: the same up to case, compatibility forms and spacing."""
+def name_identity(name: str) -> str:
+    """Two spellings of one name (a tag, an author): the same up to case, compatibility forms
+    and spacing."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
@@ -121,7 +122,7 @@ def _one_per_slug(names: list[str], what: str) -> list[int]:
         if slug not in first:
             first[slug] = index
             keep.append(index)
-        elif _identity(names[first[slug]]) != _identity(name):
+        elif name_identity(names[first[slug]]) != name_identity(name):
             raise ValueError(
                 f"{what} {first[slug]} ({names[first[slug]]!r}) and {what} {index} ({name!r}) "
                 f"both have the slug '{slug}'; name them apart"

@@ -29,17 +29,16 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from contentfeed.http import media
 from contentfeed.models import Article
 from contentfeed.models.show import Show
 from contentfeed.rendering.entry import Entry, feed_entry, rendered
 from contentfeed.rendering.html import clean_text
 from contentfeed.rendering.model import SHOW_BYTE_BUDGET, FeedInfo, Rendered, fit_budget
-from contentfeed.rendering.rss import copies, rss_item
+from contentfeed.rendering.rss import ATOM, copies, rss_item
 
-ATOM = "http://www.w3.org/2005/Atom"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
-MEDIA_TYPE = "application/rss+xml"
 CHAPTERS_TYPE = "application/json+chapters"
 __all__ = ["SHOW_BYTE_BUDGET", "render_podcast", "render_podcast_counted"]
 
@@ -143,8 +142,8 @@ class _Channel:
 
     def extend_rss(self, rss: Any) -> Any:
         feed, show, channel = self.feed, self.show, rss[0]
-        _text(channel, f"{{{ATOM}}}link", None, rel="self", href=clean_text(feed.self_url))
-        channel[-1].set("type", MEDIA_TYPE)
+        self_url = clean_text(feed.self_url)
+        _text(channel, f"{{{ATOM}}}link", None, rel="self", href=self_url, type=media.RSS)
         if feed.hub_url:
             _text(channel, f"{{{ATOM}}}link", None, rel="hub", href=clean_text(feed.hub_url))
         _text(channel, f"{{{ITUNES}}}author", clean_text(show.author))

@@ -37,7 +37,6 @@ CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 MEDIA = "http://search.yahoo.com/mrss/"
 SY = "http://purl.org/rss/1.0/modules/syndication/"
-# RSS requires an enclosure type; a fixed table keeps the guess the same on every machine.
 _PERIODS = (("hourly", 60), ("daily", 24 * 60), ("weekly", 7 * 24 * 60))
 
 
