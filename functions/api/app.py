@@ -41,7 +41,13 @@ from contentfeed.http.paging import encode_cursor, fill_budget
 from contentfeed.http.problem import answer_error, from_error, problem
 from contentfeed.http.request import as_json_request, base_url, check_body, header
 from contentfeed.http.routes import not_allowed
-from contentfeed.limits import LIST_BYTE_BUDGET
+from contentfeed.limits import (
+    ARTICLE_ID_PATTERN,
+    LIST_BYTE_BUDGET,
+    LIST_PARAMETER_CHARS,
+    PAGE_SIZE_DEFAULT,
+    PAGE_SIZE_MAX,
+)
 from contentfeed.logic import articles as logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
@@ -202,11 +208,7 @@ class NeedsValidation(Exception):
     """A request the plain read routes leave to the validating resolver."""
 
 
-LIST_LIMITS = {"cursor": 300, "tag": 80, "author": 120}
-"""``GET /articles``' string parameters and their longest length, as the resolver declares them
-(a test holds them together)."""
-ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
-"""``models.api.ArticleId``'s pattern (a test holds them together)."""
+ARTICLE_ID = re.compile(ARTICLE_ID_PATTERN)
 _LIMIT = re.compile(r"[0-9]{1,3}")
 
 
@@ -223,14 +225,14 @@ def _plain_parameters(event: dict[str, Any]) -> dict[str, str]:
 def _plain_list(event: dict[str, Any]) -> proxy.Response:
     parameters = _plain_parameters(event)
     limit = parameters.get("limit")
-    if limit is not None and not (_LIMIT.fullmatch(limit) and 1 <= int(limit) <= 100):
+    if limit is not None and not (_LIMIT.fullmatch(limit) and 1 <= int(limit) <= PAGE_SIZE_MAX):
         raise NeedsValidation("limit")
-    for name, longest in LIST_LIMITS.items():
+    for name, longest in LIST_PARAMETER_CHARS.items():
         if len(parameters.get(name) or "") > longest:
             raise NeedsValidation(name)
     return list_page(
         event,
-        limit=20 if limit is None else int(limit),
+        limit=PAGE_SIZE_DEFAULT if limit is None else int(limit),
         cursor=parameters.get("cursor"),
         tag=parameters.get("tag"),
         author=parameters.get("author"),
@@ -349,15 +351,25 @@ def resolver() -> "APIGatewayRestResolver":
         },
     )
     def list_articles(
-        limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
+        limit: Annotated[
+            int, Query(ge=1, le=PAGE_SIZE_MAX, description="Page size")
+        ] = PAGE_SIZE_DEFAULT,
         cursor: Annotated[
-            str | None, Query(max_length=300, description="From a previous page")
+            str | None,
+            Query(max_length=LIST_PARAMETER_CHARS["cursor"], description="From a previous page"),
         ] = None,
         tag: Annotated[
-            str | None, Query(max_length=80, description="Only this tag (name or slug)")
+            str | None,
+            Query(
+                max_length=LIST_PARAMETER_CHARS["tag"], description="Only this tag (name or slug)"
+            ),
         ] = None,
         author: Annotated[
-            str | None, Query(max_length=120, description="Only this author (name or slug)")
+            str | None,
+            Query(
+                max_length=LIST_PARAMETER_CHARS["author"],
+                description="Only this author (name or slug)",
+            ),
         ] = None,
     ) -> Response[str]:
         event = app.current_event.raw_event

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from contentfeed import limits
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.http.request import as_json_request
@@ -62,12 +63,19 @@ def api(load_handler: LoadHandler, store: Store, env: Settings) -> ModuleType:
 
 
 def both(api: ModuleType, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The handler's answer (with which path gave it: ``api.answered_plainly``) and the
+    validating resolver's own."""
     context = LambdaContext("ApiFunction")
+    api.resolver.cache_clear()
     plain: dict[str, Any] = api.lambda_handler(json.loads(json.dumps(request)), context)
+    answered_plainly.append(api.resolver.cache_info().currsize == 0)
     validated = api.resolver().resolve(as_json_request(json.loads(json.dumps(request))), context)
     validated["multiValueHeaders"] = dict(validated["multiValueHeaders"])
     return plain, validated
 
+
+answered_plainly: list[bool] = []
+"""For each call of :func:`both`, whether the handler answered without building the resolver."""
 
 QUERIES = [
     "",
@@ -86,6 +94,8 @@ QUERIES = [
     "?cursor=" + "z" * 301,
     "?other=1",
 ]
+LEFT_TO_THE_RESOLVER = {"?limit=0", "?limit=101", "?limit=abc", "?limit=%2B5", *QUERIES[-4:-1]}
+"""The queries whose parameters are not plainly valid: the validating resolver answers them."""
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -96,10 +106,12 @@ def test_the_list_answers_as_the_resolver_does(
     # Given a GET /articles, with or without an Origin
     headers = {"Accept": "application/json"} | ({"Origin": origin} if origin else {})
     request = event("GET", "/articles" + query, function="ApiFunction", headers=headers)
-    # When it is served plainly and by the validating resolver
+    # When it is served by the handler and by the validating resolver
     plain, validated = both(api, request)
     # Then both answers are the same, byte for byte
     assert plain == validated
+    # And the handler answered a plainly valid query without the resolver, and only those
+    assert answered_plainly[-1] == (query not in LEFT_TO_THE_RESOLVER)
 
 
 def test_every_page_of_the_list_answers_as_the_resolver_does(api: ModuleType) -> None:
@@ -127,20 +139,20 @@ def test_one_article_answers_as_the_resolver_does(api: ModuleType, authorized: b
         ]
     ]
     headers = {"Authorization": f"Bearer {KEY}"} if authorized else {}
+    refused = {"/articles/bad%20id", "/articles/_underscore", "/articles/" + "a" * 129}
     for path in [
         *(f"/articles/{item}" for item in ids),
         f"/articles/{ids[0]}/",
         "/articles/no-such-article",
-        "/articles/bad%20id",
-        "/articles/_underscore",
-        "/articles/" + "a" * 129,
+        *sorted(refused),
     ]:
         # Given a GET of one article (some valid, some not)
         request = event("GET", path, function="ApiFunction", headers=headers)
         # When it is served plainly and by the validating resolver
         plain, validated = both(api, request)
-        # Then both answers are the same
+        # Then both answers are the same, the plainly valid ids answered without the resolver
         assert plain == validated, path
+        assert answered_plainly[-1] == (path not in refused), path
 
 
 def test_the_hand_written_json_is_what_the_model_writes(api: ModuleType, store: Store) -> None:
@@ -166,11 +178,12 @@ def test_the_plain_checks_are_the_declared_ones(api: ModuleType) -> None:
     listed = {p["name"]: p["schema"] for p in document["paths"]["/articles"]["get"]["parameters"]}
     path = document["paths"]["/articles/{article_id}"]["get"]["parameters"][0]["schema"]
     # Then the plain path checks exactly those bounds and that pattern
-    assert (listed["limit"]["minimum"], listed["limit"]["maximum"]) == (1, 100)
-    for name, longest in api.LIST_LIMITS.items():
+    assert (listed["limit"]["minimum"], listed["limit"]["maximum"]) == (1, limits.PAGE_SIZE_MAX)
+    assert listed["limit"]["default"] == limits.PAGE_SIZE_DEFAULT
+    for name, longest in limits.LIST_PARAMETER_CHARS.items():
         assert next(s["maxLength"] for s in listed[name]["anyOf"] if "maxLength" in s) == longest
     assert path["pattern"] == f"^{api.ARTICLE_ID.pattern}$"
-    assert set(listed) == {"limit", *api.LIST_LIMITS}
+    assert set(listed) == {"limit", *limits.LIST_PARAMETER_CHARS}
 
 
 def test_plain_reads_build_no_resolver(api: ModuleType) -> None:

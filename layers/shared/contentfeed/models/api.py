@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from contentfeed.limits import ARTICLE_ID_PATTERN
 from contentfeed.text import MAX_SLUG_CHARS, slugify
 
 MAX_CONTENT_CHARS = 100_000
@@ -157,9 +158,7 @@ Url = Annotated[
     _schema(URL_PATTERN),
     _matching(URL_PATTERN, "must be an absolute http or https URL"),
 ]
-ArticleId = Annotated[
-    StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$", description="Opaque id")
-]
+ArticleId = Annotated[StrictStr, Field(pattern=f"^{ARTICLE_ID_PATTERN}$", description="Opaque id")]
 
 
 def _whole_number(value: object) -> object:
