@@ -135,16 +135,18 @@ class Report:
         expected = {name: "Query ×2" if name == HOME else "Query" for name in FIRST_PAGES}
         ok = first == expected and all(r.ops == "Query" for r in covered.values())
         pending = "; ".join(f"{n} pending: {r.ops}" for n, r in covered.items())
+        _, first_in_container = self.warm.lookahead_cases["1 scheduled pending"]
         rows.append(
             (
                 "A feed request costs 1 DynamoDB Query",
                 f"{sum(first[n] == expected[n] for n in first if n != HOME)} of "
                 f"{len(first) - 1} feed routes (RSS, Atom, JSON, tag, author, page 2, HEAD): "
                 f"1 Query; the HTML home page: {first[HOME]} (its articles, then the shows it "
-                "links); with scheduled "
-                f"articles pending above the newest entries, {pending} (the look-ahead reads "
-                f"{look} extra entries); {look + 1} pending: {beyond.ops} (a second Query fills "
-                "the page)",
+                "links); with scheduled articles pending above the newest entries, in a "
+                f"container that read the feed before, {pending} (read ahead, as its marker "
+                f"listed them); {look + 1} pending: {beyond.ops} (a second Query jumps over "
+                f"them), as for a container's first request with one pending: "
+                f"{first_in_container.ops}",
                 verdict(ok),
             )
         )
@@ -566,8 +568,10 @@ answers replayed, so nothing changes); on moto they are run once (moto copies th
 every transaction, about a second each here). `{OPENAPI_UNCACHED}` empties the document's
 cache before each request: what the first request for a base URL costs in a container. The
 last rows are the site feed's first page with scheduled articles waiting above the newest
-entries: its Query reads {self.warm.lookahead} entries beyond the page and its look-ahead entry,
-so one more pending article than that needs a second Query. The feed rows render warm: after
+entries, in a container that has read the feed before: its Query reads as many entries beyond
+the page and its look-ahead entry as the marker listed pending (up to
+{self.warm.lookahead}), so one more pending article than that needs a second Query (as does a
+container's first request for the feed: see Findings). The feed rows render warm: after
 the first request the articles' entries and feed items are memoised, as in a container that has
 served them before (a container's first render of an article is in Rendering).
 
@@ -642,8 +646,8 @@ top of the full answer ({stale.rru:g} RRU)."""
         short = self._scale_short()
         short_note = (
             f" Where they differ ({short}), the smaller table's feed holds fewer entries than a"
-            " first page's Query reads (the page, the marker, the look-ahead entry and"
-            f" {self.warm.lookahead} more), so that Query stops early: the feed filling up, not"
+            " first page's Query reads (the page, the marker and the look-ahead entry), so that"
+            " Query stops early: the feed filling up, not"
             " cost growing with the table."
             if short
             else ""
@@ -1111,10 +1115,11 @@ reader above sends such a value; every feed and the OpenAPI document are unchang
         strptime20 = self.rendering.rows[(rendering.PARSE_BEFORE, 20)]
         first = cold.first_304
         look = self.warm.lookahead
-        beyond = self.route(pending_route(look + 1))
-        idle_now, idle_before = self.warm.lookahead_cases["nothing pending"]
-        pending_now, pending_before = self.warm.lookahead_cases["1 scheduled pending"]
-        extra_rru = idle_now.rru - idle_before.rru
+        idle_warm, idle_first = self.warm.lookahead_cases["nothing pending"]
+        pending_warm, pending_first = self.warm.lookahead_cases["1 scheduled pending"]
+        beyond_warm, beyond_first = self.warm.lookahead_cases[f"{look + 1} scheduled pending"]
+        from contentfeed.dal.store import PENDING_SCOPES
+
         sim_queries = self.sim.operations.get("Query", 0)
         sim_200 = self.sim.statuses.get("200", 0)
         limits_lines = []
@@ -1137,7 +1142,8 @@ reader above sends such a value; every feed and the OpenAPI document are unchang
         inputs = self.inputs()
         found = capacity.limits(inputs)
         first_limit, first_at, _ = found[0]
-        before_inputs = replace(inputs, query_rru=idle_before.rru)
+        sizes = self.rendering.storage
+        before_inputs = replace(inputs, query_rru=sizes["page_rru_fixed_lookahead"])
         partition = "DynamoDB partition of FEED#site"
         limit_now, limit_before = (
             next(at for name, at, _ in capacity.limits(i) if name.startswith(partition))
@@ -1164,6 +1170,33 @@ Measured in this run.
 
 ### Fixed since the previous report
 
+1. **A first page reads ahead only for the scheduled entries its container knows are
+   pending** (`Store.list_scope` in `contentfeed/dal/store.py`). The previous report's store
+   read `PENDING_LOOKAHEAD` ({look}) entries beyond the page on every first page, pending or
+   not, to spare a second Query while articles were scheduled. A store now keeps, per feed, the
+   due times of the scheduled entries the marker listed when it last read it (when 1 to {look};
+   more are cheaper jumped over by the second Query) and reads exactly those still pending
+   ahead. Counted on moto:
+
+   | site feed, first page | in a container that read the feed before | a container's first request |
+   |---|---|---|
+   | nothing pending | {cost(idle_warm)} | {cost(idle_first)} |
+   | 1 article pending | {cost(pending_warm)} | {cost(pending_first)} |
+   | {look + 1} articles pending | {cost(beyond_warm)} | {cost(beyond_first)} |
+
+   With the former fixed look-ahead the page read {sizes["page_rru_fixed_lookahead"]:g} RRU
+   ({sizes["page_bytes_fixed_lookahead"] / 1024:.1f} KiB, item sizes in this run) pending or not;
+   nothing pending it now reads {idle_warm.rru:g}. In the capacity model that is
+   {inputs.rru_per_request:.2f} RRU per poll against {before_inputs.rru_per_request:.2f}, and
+   the `FEED#site` partition limit at about {limit_now:,.0f} subscribers instead of
+   {limit_before:,.0f}; in its simulated day, with one article scheduled hours ahead,
+   {sim_queries:,} Queries answered {sim_200:,} requests with 200. What it costs: a container's
+   first request for a feed while articles are pending takes the second Query again (a few
+   milliseconds in region, once per container and feed), and a store remembers at most
+   {PENDING_SCOPES:,} feeds' pending entries (`PENDING_SCOPES`).
+
+### Earlier fixes, still measured
+
 1. **Feed entries are packed, and HTML is compressed with a preset dictionary**
    (`contentfeed/dal/items.py`, `contentfeed/dal/dictionary.py`). An entry is now its keys,
    its type and one binary attribute `z`: a byte naming the dictionary, then raw deflate, with
@@ -1180,7 +1213,7 @@ Measured in this run.
    {store["page_bytes_now"] / 1024:.1f} KiB, {store["page_rru_now"]:g} RRU (about
    {store["entry_bytes_now"] / 1000:.2f} kB an entry), against
    {store["page_bytes_unpacked"] / 1024:.1f} KiB, {store["page_rru_unpacked"]:g} RRU with
-   entries unpacked and no dictionary (as the previous report) and
+   entries unpacked and no dictionary (as an earlier report) and
    {store["page_bytes_before"] / 1024:.1f} KiB, {store["page_rru_before"]:g} RRU with the HTML
    as text (item sizes, same articles; measured on moto: {rss.rru:g} RRU). A create in
    {store["create_feeds"]:g} feeds writes {store["create_wru_now"]:g} WRU (article
@@ -1214,7 +1247,7 @@ Measured in this run.
    (`feed_entry`), the JSON Feed item and the feedgen RSS and Atom items (their XML built once,
    each document given a copy) are kept by the article's value, in one LRU bounded by the HTML
    it holds. 100 items, warm: {", ".join(f"{r.name} {ms(r.median)}" for r in hundred)} ms
-   (47 / 44 / 38 ms in the previous report); the first render of an article in a container
+   (47 / 44 / 38 ms in an earlier report); the first render of an article in a container
    pays the rest ({", ".join(f"{ms(r.median)}" for r in first100)} ms for 100; what is left of
    preparing its entry is in 2 above). The three
    renderers also lost their own copies of that preparation.
@@ -1232,50 +1265,27 @@ Measured in this run.
    same (`tests/unit/test_render_identity.py` renders varied articles both ways, feedgen and
    `json.dumps` as the oracles). 100 items, first render in a container:
    {", ".join(f"{r.name} {ms(r.median)}" for r in first100)} ms (129.85, 121.11, 72.04 ms in
-   the previous report, at a load average of 13; measured back to back at a load average of
+   an earlier report, at a load average of 13; measured back to back at a load average of
    5.8, this benchmark's median went from 36.59, 36.76 and 27.05 ms to 22.81, 25.43 and
    15.26 ms, the warm ones from 10.58, 11.44 and 5.68 ms to 7.65, 6.65 and 0.54 ms). Podcast items take the same path and stay kept per warm
    container (a test pins that a second render rebuilds none). The warm JSON Feed render now
    joins bytes instead of text it then encoded, so it is also faster.
 
-### Earlier fixes, still measured
-
-1. **pydantic is off the feeds and authorizer cold paths** (`MAX_BODY_BYTES` lives in
+7. **pydantic is off the feeds and authorizer cold paths** (`MAX_BODY_BYTES` lives in
    `contentfeed/limits.py`): {"; ".join(limits_lines)}. Neither loads pydantic any more (see
    Cold start).
-2. **A cold container's first 304 imports no renderer** (the feeds function hands `serve_feed` a
+8. **A cold container's first 304 imports no renderer** (the feeds function hands `serve_feed` a
    renderer factory): in a fresh process the first 304 took {ms(s.median(first.first))} ms and
    loaded feedgen/lxml: {"yes" if first.renderer_loaded else "no"}; the import it no longer pays is
    {ms(s.median(first.renderer))} ms here (×3.5 at 512 MB).
-3. **HEAD renders nothing**: {ms(s.median(head.code))} ms of handler time against
+9. **HEAD renders nothing**: {ms(s.median(head.code))} ms of handler time against
    {ms(s.median(rss.code))} ms for the GET (same {head.ops}, same validators and `Link` header;
    rendered: {"yes" if head.rendered else "no"}). A HEAD therefore does not know whether the byte
    budget would cut the page short; its `Link: next` is the full page's.
-4. **`GET /openapi.json` is built once per base URL and container**:
+10. **`GET /openapi.json` is built once per base URL and container**:
    {ms(s.median(openapi.code))} ms from the cache against {ms(s.median(uncached.code))} ms built
    afresh, which only the first request for a base URL in a container pays (×3.5 at 512 MB).
-5. **Scheduled articles pending above the newest entries no longer cost a second Query** while
-   at most {look} are pending: the first page's Query reads {look} entries more
-   (`PENDING_LOOKAHEAD` in `contentfeed/dal/store.py`). Counted on moto, the store as it is and
-   with the extra look-ahead set to 0 as it read before:
-
-   | site feed, first page | now | before |
-   |---|---|---|
-   | 1 article pending | {cost(pending_now)} | {cost(pending_before)} |
-   | nothing pending | {cost(idle_now)} | {cost(idle_before)} |
-
-   {look + 1} pending still take {beyond.ops}. In the simulated day of the capacity model, with
-   one article scheduled hours ahead: {sim_queries:,} Queries for {sim_200:,} answers of 200. **It is a trade, not a free win:** every 200 of a
-   first page reads {extra_rru:g} RRU ({extra_rru / idle_before.rru:.0%}) more, pending or
-   not, to save one small round trip to DynamoDB (a few milliseconds in region) only while
-   articles are pending. In the capacity model that is {inputs.rru_per_request:.2f} RRU per poll
-   against {before_inputs.rru_per_request:.2f} with the page at its former {idle_before.rru:g}
-   RRU (the former second Queries, at most 1 RRU each while an article was pending, left out),
-   and the `FEED#site` partition limit at about {limit_now:,.0f} subscribers instead of
-   {limit_before:,.0f}. If read units matter more than that latency, set `PENDING_LOOKAHEAD` to
-   0 or 1, or size the look-ahead from the marker's `due_` attributes where a conditional
-   request has already read the marker.
-6. **Stored timestamps are read with `datetime.fromisoformat`** (`parse_utc_iso`; `strptime`
+11. **Stored timestamps are read with `datetime.fromisoformat`** (`parse_utc_iso`; `strptime`
    only for other shapes, so the results and errors are unchanged): the 60 timestamps of a
    20-item page take {ms(parse20.median)} ms against {ms(strptime20.median)} ms with `strptime`;
    decoding the 20 items now takes {ms(decode20.median)} ms.
@@ -1302,21 +1312,31 @@ Measured in this run.
    {ms(decode20.median)} ms per 20 on every 200.
 2. **A first page still reads {rss.rru:g} RRU, a create writes {create.wru:g} WRU** (targets
    {MAX_PAGE_RRU} and {MAX_CREATE_WRU}: {verdict(rss.rru <= MAX_PAGE_RRU and create.wru <= MAX_CREATE_WRU)}).
-   {MAX_PAGE_RRU} RRU for the {rss.items_read} items of a first page needs about 2.0 kB an
-   entry, {MAX_CREATE_WRU} WRU entries under 2 KB; they hold about
-   {store["entry_bytes_now"] / 1000:.2f} kB, of which the compressed HTML is about
-   {store["html_bytes_packed"] / 1000:.2f} kB. The benchmark's article text is words drawn at
-   random from a {store["vocabulary"]:g}-word vocabulary: it has none of the phrases a
-   dictionary of English could match (on English prose, package READMEs, the dictionary saves
-   about 8%; on this HTML 17%), so what is left is close to what a general-purpose compressor
-   can do with it (brotli at quality 11, whose built-in dictionary is 120 kB, makes this HTML
-   about 9% smaller, at
-   the cost of a 5 MB native module in the layer). Levers left: without the pending look-ahead
-   (`PENDING_LOOKAHEAD` = 0, the latency trade described in Earlier fixes) the page would read
-   {store["page_rru_no_lookahead"]:g} RRU; a dictionary trained on the site's own articles
-   (kept in the table, versioned; a cold container would pay one read for it), where most of
-   the remaining redundancy lies; or lighter entries for tag and author feeds, which a feed
-   Query could then no longer render alone.
+   The first page's Query reads the marker, the page and its look-ahead entry
+   ({rss.items_read} items): {MAX_PAGE_RRU} RRU means 48 KiB for them, about 2.3 kB an entry;
+   {MAX_CREATE_WRU} WRU means each of the {store["create_feeds"]:g} entries of a create under
+   2 KB (billed per KB, 2 WRU a KB in a transaction). They hold about
+   {store["entry_bytes_now"] / 1000:.2f} kB, of which the compressed HTML alone is about
+   {store["html_bytes_packed"] / 1000:.2f} kB: the same entries holding nothing but their
+   keys and compressed HTML would read {store["page_rru_html_only"]:g} RRU
+   ({store["page_bytes_html_only"] / 1024:.1f} KiB), which leaves **about
+   {(MAX_PAGE_RRU * 8192 - store["page_bytes_html_only"]) / rss.items_read:.0f} bytes an entry
+   for everything else** it holds (title, summary, authors, tags, image, dates, the feed-ready
+   links), against about
+   {(store["page_bytes_now"] - store["page_bytes_html_only"]) / rss.items_read:.0f} now; and
+   each entry would still be over 2 KB. Packing the entries tighter cannot meet either target;
+   only storing less than the whole HTML in every feed's entry could (then a feed's Query could
+   no longer render it alone, and "a feed is 1 Query" would go), or compressing better than
+   deflate with a dictionary. On that: the
+   benchmark's article text is words drawn at random from a {store["vocabulary"]:g}-word
+   vocabulary, which compresses {store["html_ratio"]:.2f}× here; measured aside, the article
+   HTML of 3–9 kB in public feeds (34 entries of test feeds, sanitised as the API stores them)
+   compresses 2.96× (median) with the dictionary, 2.59× without, so real articles leave about
+   as little. The issue's premise of 3–4× holds for longer documents, not for 5 kB ones. brotli
+   at quality 11, whose built-in dictionary is 120 kB, makes this HTML about 9% smaller, at the
+   cost of a 5 MB native module in the layer; a dictionary trained on the site's own articles
+   (kept in the table, versioned; a cold container would pay one read for it) is the one lever
+   left that could reach real redundancy.
 3. **The API function's cold start**: {api_like:.2f}× the floor as Lambda runs it (target
    {MAX_COLD}×: {verdict(api_like <= MAX_COLD)}), because the validating resolver is built on
    the first request that needs it: a container's first write pays what request validation
@@ -1329,5 +1349,5 @@ Measured in this run.
    `/openapi.json` ({ms(s.median(cold.first_api.times["GET_/openapi.json"]))} ms here) serves
    the checked-in document and builds nothing.
 4. **Without a CDN the first limit is {first_limit}**, at about {first_at:,.0f} subscribers (see
-   the capacity model): CloudFront in front, keyed on a normalised `Accept`, is the fix; the
-   template does not have it yet."""
+   the capacity model): CloudFront in front, keyed on a normalised `Accept`, is the fix, and
+   the template deploys it (`CdnDistribution`); the origin stays reachable without it."""

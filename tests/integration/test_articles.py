@@ -221,15 +221,15 @@ def test_drafts_and_scheduled_articles_stay_hidden_until_due(store: Store, env: 
 
 
 @pytest.mark.parametrize(
-    ("pending", "queries"),
+    ("pending", "warm_queries"),
     [
         (1, 1),
-        (PENDING_LOOKAHEAD, 1),  # the first Query reads this many entries more than the page
-        (PENDING_LOOKAHEAD + 1, 2),  # more pending than that: a second Query fills the page
+        (PENDING_LOOKAHEAD, 1),  # a store that saw them pending reads this many ahead
+        (PENDING_LOOKAHEAD + 1, 2),  # more than that are jumped over by a second Query
     ],
 )
 def test_first_feed_page_reads_marker_and_skips_pending_entries(
-    store: Store, env: Settings, calls: CallCounter, pending: int, queries: int
+    store: Store, env: Settings, calls: CallCounter, pending: int, warm_queries: int
 ) -> None:
     # Given three due articles and, above them in the index, `pending` scheduled ones
     due = [
@@ -238,23 +238,58 @@ def test_first_feed_page_reads_marker_and_skips_pending_entries(
     ]
     for n in range(pending):
         new(store, env, title=f"Later {n}", published_at=(NOW + timedelta(days=n + 1)).isoformat())
-    calls.reset()
-    # When the first page of the site feed is read with its marker
-    page = store.list_scope(table_keys.SITE, now=NOW, limit=2, with_marker=True)
-    # Then it has the marker, the two newest due articles, and a next page
-    # (scheduling bumps no version: readers see nothing new until the articles are due)
-    assert page.marker is not None and page.marker.version == 3
-    assert [a.id for a in page.articles] == due[:2]
-    assert page.after is not None
-    # And the scheduled entries cost a second Query only when there are more of them than the
-    # first Query reads ahead, and only while they are pending
-    assert calls.calls == {"Query": queries}
+    reads = []
+    for _ in range(2):
+        calls.reset()
+        # When the first page of the site feed is read with its marker, twice by one store
+        page = store.list_scope(table_keys.SITE, now=NOW, limit=2, with_marker=True)
+        reads.append(dict(calls.calls))
+        # Then it has the marker, the two newest due articles, and a next page
+        # (scheduling bumps no version: readers see nothing new until the articles are due)
+        assert page.marker is not None and page.marker.version == 3
+        assert [a.id for a in page.articles] == due[:2]
+        assert page.after is not None
+    # And the scheduled entries cost a second Query the first time, found pending by the
+    # marker; then none while they are few enough to read ahead for
+    assert reads == [{"Query": 2}, {"Query": warm_queries}]
+    # And none once they are due
     calls.reset()
     later = store.list_scope(
         table_keys.SITE, now=NOW + timedelta(days=pending + 1), limit=2, with_marker=True
     )
     assert calls.calls == {"Query": 1}
     assert len(later.articles) == 2 and later.after is not None
+
+
+def test_a_store_remembers_pending_entries_of_a_bounded_number_of_feeds(
+    store: Store, env: Settings, calls: CallCounter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contentfeed.dal import store as store_module
+
+    # Given a store that remembers the pending entries of one feed only
+    monkeypatch.setattr(store_module, "PENDING_SCOPES", 1)
+    # And due articles with one scheduled above them, in the site feed and the tag feed "a"
+    for n in range(3):
+        new(
+            store,
+            env,
+            title=f"Due {n}",
+            tags=["A"],
+            published_at=(NOW - timedelta(hours=n)).isoformat(),
+        )
+    new(store, env, title="Later", tags=["A"], published_at=(NOW + timedelta(days=1)).isoformat())
+
+    def queries(scope: str) -> int:
+        calls.reset()
+        store.list_scope(scope, now=NOW, limit=2, with_marker=True)
+        return calls.calls["Query"]
+
+    # When both feeds are read, then the first again
+    # Then each one read first takes a second Query, the same feed again does not, and the
+    # feed it had to forget for the other does again
+    tag = table_keys.tag_scope("a")
+    assert [queries(table_keys.SITE), queries(table_keys.SITE)] == [2, 1]
+    assert [queries(tag), queries(table_keys.SITE)] == [2, 2]
 
 
 def test_idempotency_key_is_atomic_with_the_create_and_expires(

@@ -50,8 +50,10 @@ _deserializer = TypeDeserializer()
 
 TRANSACTION_ATTEMPTS = 4
 PENDING_LOOKAHEAD = 2
-"""Extra entries the first ``Query`` of a feed's first page reads, so that this many scheduled
-entries waiting above the newest due ones cost no second ``Query`` (a few KB more per page)."""
+"""The most scheduled entries a feed's first ``Query`` reads through, when this container saw
+them pending last time, rather than jumping over them with a second ``Query``."""
+PENDING_SCOPES = 1024
+"""Feeds whose pending entries a :class:`Store` remembers (the oldest forgotten first)."""
 
 
 def _to_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,6 +163,9 @@ class Store:
         self.table_name = table_name
         self._client = client
         self._endpoint_url = endpoint_url or None
+        # Per feed scope, the due times of the scheduled entries its marker last listed (only
+        # scopes with 1 to PENDING_LOOKAHEAD of them): how far a first page's Query reads ahead.
+        self._pending: dict[str, tuple[datetime, ...]] = {}
 
     @property
     def client(self) -> DynamoDBClient:
@@ -210,11 +215,13 @@ class Store:
         left out by the key condition alone (no filter, no short pages) and show up by themselves
         once due. With ``with_marker`` (first page of a feed) the range reaches up to the marker,
         which sorts above every entry, so the same ``Query`` also returns the feed's validators;
-        scheduled entries read on the way are skipped. That first ``Query`` reads
-        ``PENDING_LOOKAHEAD`` entries more than the page and its look-ahead entry, so that a
-        second ``Query`` fetches the rest of the page only when more entries than that are
-        pending; that second one starts below every scheduled entry (its range ends at ``now``),
-        so the first page costs at most two Queries however many articles are scheduled.
+        scheduled entries read on the way are skipped. That first ``Query`` reads the page, its
+        look-ahead entry and as many entries more as the marker listed pending, still pending
+        now, the last time this store read it (when at most ``PENDING_LOOKAHEAD``): a warm
+        container pays nothing for a feed with nothing scheduled, and no second ``Query`` for
+        one with a few articles scheduled. Otherwise a second ``Query`` fetches the rest of the
+        page; it starts below every scheduled entry (its range ends at ``now``), so the first
+        page costs at most two Queries however many articles are scheduled.
         """
         pk = keys.feed_pk(scope)
         due_upper = keys.entries_upper_bound(now)
@@ -229,7 +236,8 @@ class Store:
         marker: Marker | None = None
         found: list[Article] = []
         more = False
-        budget = wanted + (1 + PENDING_LOOKAHEAD if with_marker else 0)
+        ahead = sum(moment > now for moment in self._pending.get(scope, ())) if with_marker else 0
+        budget = wanted + (1 + ahead if with_marker else 0)
         while True:
             request: dict[str, Any] = {
                 "TableName": self.table_name,
@@ -248,6 +256,7 @@ class Store:
                 item = _from_dynamo(raw)
                 if mapping.is_marker_item(item):
                     marker = mapping.marker_from_item(scope, item)
+                    self._remember_pending(scope, marker, now=now)
                     continue
                 article = mapping.article_from_item(item)
                 if article.published_at > now:
@@ -270,6 +279,17 @@ class Store:
         page = found[:limit]
         next_after = keys.entry_position(page[-1]) if more and page else None
         return ScopePage(articles=page, after=next_after, marker=marker)
+
+    def _remember_pending(self, scope: str, marker: Marker, *, now: datetime) -> None:
+        """Keep how many entries are scheduled above ``scope``'s newest due ones, for the next
+        first page's look-ahead: their due times, so that those which come due meanwhile are
+        not read ahead for. More than ``PENDING_LOOKAHEAD`` are cheaper jumped over."""
+        pending = tuple(moment for moment in marker.scheduled.values() if moment > now)
+        self._pending.pop(scope, None)
+        if 0 < len(pending) <= PENDING_LOOKAHEAD:
+            if len(self._pending) >= PENDING_SCOPES:
+                del self._pending[next(iter(self._pending))]
+            self._pending[scope] = pending
 
     # -------------------------------------------------------------------- shows
 
