@@ -44,6 +44,7 @@ QUERY = "DynamoDB Query of these items, client side"
 PREPARE = "entries prepared afresh (`prepare_entry`: absolutize, clean_text)"
 PREPARE_STORED = "entries prepared from stored entries (their feed-ready form)"
 DECODE = "items → articles (decode)"
+DECODE_KEPT = "items → articles, kept decoded from an earlier poll"
 PARSE = "…of which 3 timestamps an item, `parse_utc_iso`"
 PARSE_BEFORE = "…the same with `strptime`, as `parse_utc_iso` read them before"
 
@@ -283,7 +284,8 @@ def _renderers(articles: Sequence[Any]) -> dict[str, tuple[Render, Callable[[], 
         "HTML page": (page_html, None),
         PREPARE: (prepare, None),
         PREPARE_STORED: (prepare_stored, None),
-        DECODE: (decode, None),
+        DECODE: (decode, mapping.decoded_clear),
+        DECODE_KEPT: (decode, None),
         PARSE: (parse, None),
         PARSE_BEFORE: (parse_strptime, None),
         "floor: json.dumps of the items": (floor, None),

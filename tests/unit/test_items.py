@@ -162,6 +162,55 @@ def test_an_entry_of_an_id_with_a_hash_reads_back() -> None:
     assert read.id == "cms#42#b" and read.published_at == article.published_at
 
 
+def test_an_entry_is_decoded_once_per_warm_container(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given cold caches and the unpacking of entries counted
+    mapping.decoded_clear()
+    unpacks = []
+    original = mapping.unpack_entry
+
+    def counted(item: Any) -> Any:
+        unpacks.append(item["sk"])
+        return original(item)
+
+    monkeypatch.setattr(mapping, "unpack_entry", counted)
+    article = rich_article()
+    item = mapping.entry_item("site", article)
+    # When the entry comes back from DynamoDB on two polls (new bytes objects each time)
+    first, second = (mapping.article_from_item(as_read(item)) for _ in range(2))
+    # Then it was decoded once, and both polls have the same article
+    assert first == article and second is first
+    assert len(unpacks) == 1
+    # And an edit is other bytes under the same key: decoded afresh, never the kept one
+    edited = replace(article, title="Edited")
+    assert mapping.article_from_item(as_read(mapping.entry_item("site", edited))) == edited
+    # And so is the same bytes under another sort key (another publication time)
+    moved = dict(item, sk=mapping.entry_item("site", replace(article, id="other"))["sk"])
+    assert mapping.article_from_item(as_read(moved)).id == "other"
+    assert len(unpacks) == 3
+    assert mapping.decoded_info().hits == 1
+
+
+def test_entries_kept_decoded_are_bounded_by_what_they_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contentfeed.lru import SizedLRU
+
+    # Given a bound that holds two entries of about 12,000 characters of HTML
+    kept: SizedLRU[Any, Any] = SizedLRU(budget=40_000)
+    monkeypatch.setattr(mapping, "_DECODED", kept)
+    html = "<p>" + " ".join(f"word{n}" for n in range(1_500)) + "</p>"
+    items = [
+        as_read(mapping.entry_item("site", plain_article(n, content_html=html))) for n in (1, 2, 3)
+    ]
+    # When three are decoded, then the first again
+    for item in (*items, items[0]):
+        mapping.article_from_item(item)
+    # Then the oldest made room and was decoded again, and the bound holds
+    info = kept.info()
+    assert (info.hits, info.misses, info.entries) == (0, 4, 2)
+    assert info.chars <= kept.budget
+
+
 def test_a_dictionary_is_never_changed_in_place() -> None:
     # Given the dictionary that stored items were written with
     # Then it is still the very same bytes: stored items name it by version and by Adler-32

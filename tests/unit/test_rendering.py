@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
+from contentfeed.lru import SizedLRU
 from contentfeed.models import (
     Article,
     Attachment,
@@ -797,7 +798,7 @@ def test_each_item_is_built_once_and_every_document_gets_a_copy(
 
 def test_kept_entries_are_bounded_by_the_html_they_hold(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a cache bound that holds about two entries of 10,000 characters of HTML
-    cache = entry_cache._Entries(budget=50_000)
+    cache: SizedLRU[Any, Any] = SizedLRU(budget=50_000)
     monkeypatch.setattr(entry_cache, "_ENTRIES", cache)
     html = "<p>" + "x" * 10_000 + "</p>"
     first, second, third = (plain_article(n, content_html=html) for n in (1, 2, 3))

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from contentfeed.dal import dictionary, keys
+from contentfeed.lru import SizedLRU
 from contentfeed.models import (
     Article,
     Attachment,
@@ -82,6 +83,16 @@ EXCERPT = "excerpt"
 """On a feed entry: the plain-text excerpt of the feed-ready HTML; absent when not needed."""
 IMAGE_URL = "image_url"
 """On a feed entry: the image URL resolved against the article's; absent when unchanged."""
+DECODED_CHARS = 4_000_000
+"""The bound of the entries kept decoded (:func:`article_from_item`): each counts its packed
+bytes, its HTML and its feed-ready HTML plus :data:`DECODED_OVERHEAD_CHARS`, about 300 articles
+of ~5 kB HTML. The rendering caches hold the same strings, not copies."""
+DECODED_OVERHEAD_CHARS = 1_000
+"""What a kept article counts besides its HTML and packed bytes (fields, objects)."""
+_DECODED: SizedLRU[tuple[str, bytes], Article] = SizedLRU(DECODED_CHARS)
+decoded_info = _DECODED.info
+decoded_clear = _DECODED.clear
+
 COMPRESSION_LEVEL = 9
 _FDICT = 0x20
 """The flag of a zlib header that says a preset dictionary's Adler-32 follows (RFC 1950)."""
@@ -289,16 +300,31 @@ def tombstone_item(tombstone: Tombstone) -> Item:
 
 
 def article_from_item(item: Mapping[str, Any]) -> Article:
-    """The article an article item or a feed entry holds, in any form ever written."""
-    feed: str | None = None
-    if PACKED in item:
-        item, content, feed = unpack_entry(item)
-    else:
+    """The article an article item or a feed entry holds, in any form ever written.
+
+    A packed entry is decoded once per warm container: the same sort key and bytes always hold
+    the same article (frozen, so it may be shared), and a feed's pages come back entry for
+    entry on every poll, so a kept article spares decompressing and building it again (most of
+    what a warm page's decoding cost). Kept in one LRU bounded by :data:`DECODED_CHARS`."""
+    if PACKED not in item:
         content = item.get(CONTENT)
         if content is None and CONTENT_Z in item:
             content = unpack(item[CONTENT_Z])
-        if FEED_Z in item:
-            feed = unpack(item[FEED_Z], like=content or "")
+        feed = unpack(item[FEED_Z], like=content or "") if FEED_Z in item else None
+        return _article(item, content, feed)
+    key = (str(item["sk"]), bytes(item[PACKED]))
+    article = _DECODED.get(key)
+    if article is None:
+        attributes, content, feed = unpack_entry(item)
+        article = _article(attributes, content, feed)
+        cost = DECODED_OVERHEAD_CHARS + len(key[1]) + len(content or "") + len(feed or "")
+        _DECODED.put(key, article, cost)
+    return article
+
+
+def _article(item: Mapping[str, Any], content: str | None, feed: str | None) -> Article:
+    """An article from its attributes as the article item has them, its HTML and its
+    feed-ready HTML (None when equal to the HTML)."""
     image = item.get("image")
     ready = None
     if item.get(READY) == READY_VERSION:

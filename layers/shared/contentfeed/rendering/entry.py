@@ -14,14 +14,13 @@ from it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
+from contentfeed.lru import SizedLRU
 from contentfeed.models import (
     Article,
     Attachment,
@@ -94,55 +93,7 @@ def rendered[T](entry: Entry, kind: str, build: Callable[[Entry], T]) -> T:
     return value
 
 
-class CacheInfo(NamedTuple):
-    hits: int
-    misses: int
-    entries: int
-    chars: int
-
-
-class _Entries:
-    """A least-recently-used map of entries, bounded by the HTML it holds (:data:`CACHE_CHARS`).
-    Thread-safe: the local server renders from several threads."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self._items: OrderedDict[tuple[Article, str], tuple[Entry, int]] = OrderedDict()
-        self._chars = self._hits = self._misses = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Article, str]) -> Entry | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                self._misses += 1
-                return None
-            self._hits += 1
-            self._items.move_to_end(key)
-            return found[0]
-
-    def put(self, key: tuple[Article, str], entry: Entry) -> None:
-        cost = ENTRY_OVERHEAD_CHARS + len(key[0].content_html or "") + len(entry.content_html)
-        with self._lock:
-            if key in self._items or cost > self.budget:
-                return
-            self._items[key] = (entry, cost)
-            self._chars += cost
-            while self._chars > self.budget:
-                _, (_, freed) = self._items.popitem(last=False)
-                self._chars -= freed
-
-    def info(self) -> CacheInfo:
-        with self._lock:
-            return CacheInfo(self._hits, self._misses, len(self._items), self._chars)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._chars = self._hits = self._misses = 0
-
-
-_ENTRIES = _Entries(CACHE_CHARS)
+_ENTRIES: SizedLRU[tuple[Article, str], Entry] = SizedLRU(CACHE_CHARS)
 cache_info = _ENTRIES.info
 cache_clear = _ENTRIES.clear
 
@@ -154,7 +105,8 @@ def feed_entry(article: Article, site_url: str) -> Entry:
     entry = _ENTRIES.get(key)
     if entry is None:
         entry = prepare_entry(article, site_url)
-        _ENTRIES.put(key, entry)
+        cost = ENTRY_OVERHEAD_CHARS + len(article.content_html or "") + len(entry.content_html)
+        _ENTRIES.put(key, entry, cost)
     return entry
 
 
