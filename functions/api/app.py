@@ -1,4 +1,4 @@
-"""The JSON API: articles in and out, plus its OpenAPI description and /docs.
+"""The JSON API: articles and shows in and out, plus its OpenAPI description and /docs.
 
 Routes parse, call one logic function and shape the response. Errors are typed exceptions
 mapped to problem+json once (``handle_service_error``, and the resolver's handlers for
@@ -12,7 +12,6 @@ parameters and the two documents are answered before it, by ``reads``, with the 
 
 import json
 import re
-from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path as FilePath
@@ -47,12 +46,14 @@ from contentfeed.limits import (
     LIST_PARAMETER_CHARS,
     PAGE_SIZE_DEFAULT,
     PAGE_SIZE_MAX,
+    SHOW_SLUG_CHARS,
+    SHOW_SLUG_PATTERN,
 )
 from contentfeed.logic import articles as logic
+from contentfeed.logic import shows as show_logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
 from contentfeed.models.show import Show
-from contentfeed.text import rfc3339
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -204,11 +205,53 @@ def one_article(event: dict[str, Any], article_id: str) -> proxy.Response:
     return article_response(event, article)
 
 
+def show_response(event: dict[str, Any], show: Show, status: int = 200) -> proxy.Response:
+    base = base_url(event, get_settings())
+    headers = {
+        "ETag": show_logic.etag(show),
+        "Cache-Control": "no-cache",
+        "Link": link_value(show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS),
+    }
+    if status == 201:
+        headers["Location"] = f"{base}/shows/{show.slug}"
+    return proxy.Response(
+        status_code=status,
+        content_type=JSON,
+        body=show_logic.output_json(show, base),
+        headers=headers,
+    )
+
+
+def show_list(event: dict[str, Any]) -> proxy.Response:
+    base = base_url(event, get_settings())
+    shows = show_logic.list_shows(get_store())
+    links = [
+        link_value(
+            show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS, title=show.title
+        )
+        for show in shows
+    ]
+    headers: dict[str, str | list[str]] = {"Cache-Control": "public, max-age=60"}
+    if links:
+        headers["Link"] = links
+    return proxy.Response(
+        status_code=200,
+        content_type=JSON,
+        body=show_logic.list_json(shows, base),
+        headers=headers,
+    )
+
+
+def one_show(event: dict[str, Any], slug: str) -> proxy.Response:
+    return show_response(event, show_logic.get_show(get_store(), slug))
+
+
 class NeedsValidation(Exception):
     """A request the plain read routes leave to the validating resolver."""
 
 
 ARTICLE_ID = re.compile(ARTICLE_ID_PATTERN)
+SHOW_SLUG = re.compile(SHOW_SLUG_PATTERN)
 _LIMIT = re.compile(r"[0-9]{1,3}")
 
 
@@ -245,6 +288,12 @@ def _plain_article(event: dict[str, Any], article_id: str) -> proxy.Response:
     return one_article(event, article_id)
 
 
+def _plain_show(event: dict[str, Any], slug: str) -> proxy.Response:
+    if len(slug) > SHOW_SLUG_CHARS or not SHOW_SLUG.fullmatch(slug):
+        raise NeedsValidation("slug")
+    return one_show(event, slug)
+
+
 def _openapi(event: dict[str, Any]) -> proxy.Response:
     base = base_url(event, get_settings())
     return proxy.Response(status_code=200, content_type=JSON, body=openapi_document(base))
@@ -266,6 +315,8 @@ reads.add(["GET"], "/openapi.json", _openapi)
 reads.add(["GET"], "/docs", _docs)
 reads.add(["GET"], "/articles", _plain_list)
 reads.add(["GET"], "/articles/<article_id>", _plain_article)
+reads.add(["GET"], "/shows", show_list)
+reads.add(["GET"], "/shows/<slug>", _plain_show)
 
 
 # ------------------------------------------------------------ the resolver
@@ -285,7 +336,6 @@ def resolver() -> "APIGatewayRestResolver":
     from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-    from contentfeed.logic import shows as show_logic
     from contentfeed.models.api import (
         ArticleId,
         ArticleIn,
@@ -506,45 +556,11 @@ def resolver() -> "APIGatewayRestResolver":
         str,
         Path(
             min_length=1,
-            max_length=80,
-            pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+            max_length=SHOW_SLUG_CHARS,
+            pattern=f"^{SHOW_SLUG_PATTERN}$",
             description="The show's slug: lower-case words joined by hyphens",
         ),
     ]
-
-    def _show_out(show: Show, base: str) -> ShowOut:
-        feed = show_logic.feed_url(base, show.slug)
-        return ShowOut.model_validate(
-            {
-                **asdict(show),
-                "type": show.type.value,
-                "created_at": rfc3339(show.created_at),
-                "updated_at": rfc3339(show.updated_at),
-                "links": {
-                    "self": f"{base}/shows/{show.slug}",
-                    "feed": feed,
-                    "json_feed": feed.removesuffix("feed.xml") + "feed.json",
-                },
-            }
-        )
-
-    def _show_response(show: Show, *, status: int = 200) -> Response[str]:
-        base = base_url(app.current_event.raw_event, get_settings())
-        headers = {
-            "ETag": show_logic.etag(show),
-            "Cache-Control": "no-cache",
-            "Link": link_value(
-                show_logic.feed_url(base, show.slug), rel="alternate", media_type=RSS
-            ),
-        }
-        if status == 201:
-            headers["Location"] = f"{base}/shows/{show.slug}"
-        return Response(
-            status_code=status,
-            content_type=JSON,
-            body=_show_out(show, base).model_dump_json(),
-            headers=headers,
-        )
 
     @app.get(
         "/shows",
@@ -555,24 +571,7 @@ def resolver() -> "APIGatewayRestResolver":
         },
     )
     def list_shows() -> Response[str]:
-        base = base_url(app.current_event.raw_event, get_settings())
-        shows = show_logic.list_shows(get_store())
-        body = ShowList(items=[_show_out(show, base) for show in shows])
-        links = [
-            link_value(
-                show_logic.feed_url(base, show.slug),
-                rel="alternate",
-                media_type=RSS,
-                title=show.title,
-            )
-            for show in shows
-        ]
-        headers: dict[str, str | list[str]] = {"Cache-Control": "public, max-age=60"}
-        if links:
-            headers["Link"] = links
-        return Response(
-            status_code=200, content_type=JSON, body=body.model_dump_json(), headers=headers
-        )
+        return _powertools(show_list(app.current_event.raw_event))
 
     @app.get(
         "/shows/<slug>",
@@ -584,7 +583,7 @@ def resolver() -> "APIGatewayRestResolver":
         },
     )
     def get_show(slug: show_slug) -> Response[str]:
-        return _show_response(show_logic.get_show(get_store(), slug))
+        return _powertools(one_show(app.current_event.raw_event, slug))
 
     @app.put(
         "/shows/<slug>",
@@ -613,7 +612,9 @@ def resolver() -> "APIGatewayRestResolver":
             name="ShowCreated" if created else "ShowUpdated", unit=MetricUnit.Count, value=1
         )
         logger.info("show saved", show=saved.slug, version=saved.version, new=created)
-        return _show_response(saved, status=201 if created else 200)
+        return _powertools(
+            show_response(app.current_event.raw_event, saved, status=201 if created else 200)
+        )
 
     @app.delete(
         "/shows/<slug>",

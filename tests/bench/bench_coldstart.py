@@ -209,7 +209,13 @@ print("BENCH", " ".join(results))
 """A fresh API process: its init, then a sequence of first requests (``FIRST_API_EVENTS``), every
 DynamoDB call answered at ``before-send`` with an empty result. Per request: its status, its
 time and whether Powertools' OpenAPI models were loaded by then."""
-API_REQUESTS = ("GET /articles", "GET /articles again", "POST /articles", "GET /openapi.json")
+API_REQUESTS = (
+    "GET /articles",
+    "GET /articles again",
+    "GET /shows",
+    "POST /articles",
+    "GET /openapi.json",
+)
 
 
 @dataclass
@@ -329,7 +335,8 @@ def _api_events() -> list[tuple[str, dict[str, Any]]]:
     spec = event(
         "GET", "/openapi.json", function="ApiFunction", headers={"Accept": "application/json"}
     )
-    events = dict(zip(API_REQUESTS, (listing, listing, post, spec), strict=True))
+    shows = event("GET", "/shows", function="ApiFunction", headers={"Accept": "application/json"})
+    events = dict(zip(API_REQUESTS, (listing, listing, shows, post, spec), strict=True))
     return [(label.replace(" ", "_"), events[label]) for label in API_REQUESTS]
 
 

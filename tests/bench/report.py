@@ -520,7 +520,8 @@ The API function builds its validating resolver (Powertools' event handler, pyda
 API models) on the first request that needs it, not at import: a write, or a read whose
 parameters are not plainly valid. That cost moved from the container's init to its first write
 (the `POST /articles` row above), it was not removed. The public reads with plainly valid
-parameters (`GET /articles`, `GET /articles/{{id}}`) are answered without it, their JSON written
+parameters (`GET /articles`, `GET /articles/{{id}}`, `GET /shows`, `GET /shows/{{slug}}`) are
+answered without it, their JSON written
 by hand (tests hold it, and the parameter checks, to the models and to the resolver's own
 answers), and `/openapi.json` and `/docs` are served from the checked-in document; Powertools' OpenAPI models (pydantic models of the whole OpenAPI specification,
 {ms(openapi_models)} ms on top of the floor here) are loaded by no request at all.
@@ -1363,7 +1364,7 @@ Measured in this run.
 3. **The API function's cold start**: {api_like:.2f}× the floor as Lambda runs it (target
    {MAX_COLD}×: {verdict(api_like <= MAX_COLD)}), because the validating resolver is built on
    the first request that needs it: a container's first write pays what request validation
-   needs (see "A cold API container" above), the public reads do not: pydantic ({ms(pieces["pydantic"])} ms), the API models
+   needs (see "A cold API container" above), the public reads (articles and shows) do not: pydantic ({ms(pieces["pydantic"])} ms), the API models
    ({ms(pieces["contentfeed.models.api (pydantic models)"])} ms) and Powertools' validating
    resolver ({ms(pieces["APIGatewayRestResolver(enable_validation=True)"])} ms, against
    {ms(pieces["APIGatewayRestResolver()"])} ms without validation), each measured alone on top

@@ -1,9 +1,10 @@
 """The public reads without the validating resolver answer exactly as the resolver does.
 
-``GET /articles`` and ``GET /articles/{id}`` with plainly valid parameters are served without
-pydantic and Powertools' event handler (a cold start cannot afford them); anything else goes to
-the validating resolver, whose routes call the same functions. These tests hold the two paths,
-the hand-written JSON and the parameter checks to the resolver and the models.
+``GET /articles``, ``GET /articles/{id}``, ``GET /shows`` and ``GET /shows/{slug}`` with plainly
+valid parameters are served without pydantic and Powertools' event handler (a cold start cannot
+afford them); anything else goes to the validating resolver, whose routes call the same
+functions. These tests hold the two paths, the hand-written JSON and the parameter checks to the
+resolver and the models.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from contentfeed.logic.keys import create_key
 from contentfeed.models.api import ArticleIn, ArticleOut
 from contentfeed_cli.local.gateway import LambdaContext
 from tests.bench.support import event
-from tests.conftest import NOW, ROOT, LoadHandler
+from tests.conftest import NOW, ROOT, LoadHandler, load_event
 
 KEY = "cf_reads-test-key"
 RICH = {
@@ -202,3 +203,91 @@ def test_plain_reads_build_no_resolver(api: ModuleType) -> None:
     assert api.resolver.cache_info().currsize == 0
     api.lambda_handler(event("GET", "/articles?limit=0", function="ApiFunction"), context)
     assert api.resolver.cache_info().currsize == 1
+
+
+# ------------------------------------------------------------------------------- shows
+
+SHOW = json.loads(load_event("show-put.json")["body"])
+
+
+@pytest.fixture
+def shows(api: ModuleType, store: Store, env: Settings) -> list[str]:
+    """Two shows: the sample one and a plain one with unicode text and no language."""
+    from contentfeed.logic import shows as show_logic
+    from contentfeed.models.api import ShowIn
+
+    documents = {
+        "the-letter": SHOW,
+        "plain-talk": {
+            **SHOW,
+            "title": "Plain “talk” 😀",
+            "language": None,
+            "funding": [],
+            "categories": [{"name": "Arts"}],
+        },
+    }
+    made: list[str] = []
+    for slug, document in documents.items():
+        show_logic.put_show(
+            store,
+            env,
+            slug,
+            ShowIn.model_validate(document),
+            base="https://api.example.org",
+            preconditions=logic.Preconditions(),
+            now=NOW + timedelta(microseconds=250_000 * len(made)),
+        )
+        made.append(slug)
+    return made
+
+
+@pytest.mark.parametrize("origin", [None, "https://app.example.org"])
+def test_the_show_reads_answer_as_the_resolver_does(
+    api: ModuleType, shows: list[str], origin: str | None
+) -> None:
+    headers = {"Accept": "application/json"} | ({"Origin": origin} if origin else {})
+    refused = {"/shows/Bad_Slug", "/shows/" + "a" * 81, "/shows/trailing-"}
+    statuses = {}
+    for path in ["/shows", *(f"/shows/{slug}" for slug in shows), "/shows/no-such-show", *refused]:
+        # Given a GET of the shows or of one show (some slugs valid, some not)
+        request = event("GET", path, function="ApiFunction", headers=headers)
+        # When it is served plainly and by the validating resolver
+        plain, validated = both(api, request)
+        # Then both answers are the same, the plainly valid ones answered without the resolver
+        assert plain == validated, path
+        assert answered_plainly[-1] == (path not in refused), path
+        statuses[path] = plain["statusCode"]
+    # And the answers are the shows, a 404 and a 422 for each slug the contract refuses
+    assert statuses.pop("/shows/no-such-show") == 404
+    assert {statuses.pop(path) for path in refused} == {422}
+    assert set(statuses.values()) == {200}
+
+
+def test_the_hand_written_show_json_is_what_the_model_writes(
+    store: Store, shows: list[str]
+) -> None:
+    from contentfeed.logic import shows as show_logic
+    from contentfeed.models.api import ShowOut
+
+    assert tuple(ShowOut.model_fields) == show_logic.SHOW_OUT_FIELDS
+    listed = show_logic.list_shows(store)
+    assert [show.slug for show in listed] == sorted(shows)
+    for show in listed:
+        # Given a stored show (microseconds, non-ASCII text, a null language among them)
+        base = "https://x.example"
+        # When it is written by hand and by ShowOut
+        expected = ShowOut.model_validate(show_logic.output_document(show, base)).model_dump_json()
+        # Then the bytes are the same
+        assert show_logic.output_json(show, base) == expected
+
+
+def test_show_reads_build_no_resolver(api: ModuleType, shows: list[str]) -> None:
+    # Given a container whose validating resolver is not built yet
+    api.resolver.cache_clear()
+    context = LambdaContext("ApiFunction")
+    # When it answers the show reads
+    for path in ("/shows", f"/shows/{shows[0]}"):
+        reply = api.lambda_handler(event("GET", path, function="ApiFunction"), context)
+        assert reply["statusCode"] == 200
+    # Then it still has not built it
+    assert api.resolver.cache_info().currsize == 0

@@ -19,3 +19,9 @@ LIST_PARAMETER_CHARS = {"cursor": 300, "tag": 80, "author": 120}
 
 ARTICLE_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}"
 """What an article id may be (opaque to clients; the API's ``ArticleId``)."""
+
+SHOW_SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+"""What a show's slug may be: lower-case words joined by hyphens, at most
+:data:`SHOW_SLUG_CHARS` characters."""
+
+SHOW_SLUG_CHARS = 80

@@ -7,14 +7,41 @@ environment.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from contentfeed.config import Settings
 from contentfeed.dal import Store
 from contentfeed.errors import Conflict, NotFound, PreconditionFailed
 from contentfeed.logic.articles import Preconditions
-from contentfeed.models.api import ShowIn
 from contentfeed.models.show import Category, Funding, Owner, Show, ShowType, podcast_guid
+from contentfeed.text import rfc3339
+
+if TYPE_CHECKING:
+    from contentfeed.models.api import ShowIn
+
+SHOW_OUT_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "author",
+    "owner",
+    "image",
+    "categories",
+    "explicit",
+    "language",
+    "type",
+    "complete",
+    "locked",
+    "funding",
+    "guid",
+    "created_at",
+    "updated_at",
+    "version",
+    "links",
+)
+"""``ShowOut``'s fields in its order (a test holds the two together)."""
 
 
 def etag(show: Show) -> str:
@@ -24,6 +51,46 @@ def etag(show: Show) -> str:
 def feed_url(base: str, slug: str) -> str:
     """Where a show's podcast feed is served (what its default ``podcast:guid`` is made from)."""
     return f"{base}/shows/{slug}/feed.xml"
+
+
+def output_document(show: Show, base: str) -> dict[str, Any]:
+    """The show as the API answers it: ``ShowOut``'s fields in its order."""
+    feed = feed_url(base, show.slug)
+    return {
+        "slug": show.slug,
+        "title": show.title,
+        "description": show.description,
+        "author": show.author,
+        "owner": {"name": show.owner.name, "email": show.owner.email},
+        "image": show.image,
+        "categories": [{"name": c.name, "subcategory": c.subcategory} for c in show.categories],
+        "explicit": show.explicit,
+        "language": show.language,
+        "type": show.type.value,
+        "complete": show.complete,
+        "locked": show.locked,
+        "funding": [{"url": f.url, "text": f.text} for f in show.funding],
+        "guid": show.guid,
+        "created_at": rfc3339(show.created_at),
+        "updated_at": rfc3339(show.updated_at),
+        "version": show.version,
+        "links": {
+            "self": f"{base}/shows/{show.slug}",
+            "feed": feed,
+            "json_feed": feed.removesuffix("feed.xml") + "feed.json",
+        },
+    }
+
+
+def output_json(show: Show, base: str) -> str:
+    """The show as JSON: byte for byte what ``ShowOut`` writes (a test holds the two together),
+    without pydantic, which the public reads never load."""
+    return json.dumps(output_document(show, base), ensure_ascii=False, separators=(",", ":"))
+
+
+def list_json(shows: list[Show], base: str) -> str:
+    """The shows as ``ShowList`` writes them."""
+    return '{"items":[' + ",".join(output_json(show, base) for show in shows) + "]}"
 
 
 def _check(preconditions: Preconditions, current: Show | None) -> None:
