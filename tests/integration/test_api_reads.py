@@ -10,6 +10,7 @@ resolver and the models.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
@@ -212,7 +213,8 @@ SHOW = json.loads(load_event("show-put.json")["body"])
 
 @pytest.fixture
 def shows(api: ModuleType, store: Store, env: Settings) -> list[str]:
-    """Two shows: the sample one and a plain one with unicode text and no language."""
+    """Two shows: the sample one (replaced once) and a plain one with unicode text and no
+    language."""
     from contentfeed.logic import shows as show_logic
     from contentfeed.models.api import ShowIn
 
@@ -238,6 +240,16 @@ def shows(api: ModuleType, store: Store, env: Settings) -> list[str]:
             now=NOW + timedelta(microseconds=250_000 * len(made)),
         )
         made.append(slug)
+    # One replaced an hour later: its created_at and updated_at differ
+    show_logic.put_show(
+        store,
+        env,
+        made[0],
+        ShowIn.model_validate({**documents[made[0]], "title": "The Letter, again"}),
+        base="https://api.example.org",
+        preconditions=logic.Preconditions(),
+        now=NOW + timedelta(hours=1),
+    )
     return made
 
 
@@ -272,13 +284,29 @@ def test_the_hand_written_show_json_is_what_the_model_writes(
     assert tuple(ShowOut.model_fields) == show_logic.SHOW_OUT_FIELDS
     listed = show_logic.list_shows(store)
     assert [show.slug for show in listed] == sorted(shows)
+    base = "https://x.example"
     for show in listed:
         # Given a stored show (microseconds, non-ASCII text, a null language among them)
-        base = "https://x.example"
-        # When it is written by hand and by ShowOut
-        expected = ShowOut.model_validate(show_logic.output_document(show, base)).model_dump_json()
+        # When it is written by hand, and by ShowOut from the show's own fields
+        expected = ShowOut.model_validate(
+            {
+                **asdict(show),
+                "type": show.type.value,
+                "created_at": show.created_at,
+                "updated_at": show.updated_at,
+                "links": {
+                    "self": f"{base}/shows/{show.slug}",
+                    "feed": f"{base}/shows/{show.slug}/feed.xml",
+                    "json_feed": f"{base}/shows/{show.slug}/feed.json",
+                },
+            }
+        ).model_dump_json()
         # Then the bytes are the same
         assert show_logic.output_json(show, base) == expected
+    # And the list is those shows in ShowList's envelope
+    assert json.loads(show_logic.list_json(listed, base)) == {
+        "items": [json.loads(show_logic.output_json(show, base)) for show in listed]
+    }
 
 
 def test_show_reads_build_no_resolver(api: ModuleType, shows: list[str]) -> None:

@@ -261,6 +261,35 @@ def test_first_feed_page_reads_marker_and_skips_pending_entries(
     assert len(later.articles) == 2 and later.after is not None
 
 
+def test_schedules_that_came_due_are_not_read_ahead_for(store: Store, env: Settings) -> None:
+    # Given three due articles and three scheduled a day apart above them (more than a store
+    # reads ahead for), Queries' scanned items counted
+    for n in range(3):
+        new(store, env, title=f"Due {n}", published_at=(NOW - timedelta(hours=n)).isoformat())
+    for n in range(3):
+        new(store, env, title=f"Later {n}", published_at=(NOW + timedelta(days=n + 1)).isoformat())
+    scanned: list[int] = []
+    store.client.meta.events.register(
+        "after-call.dynamodb.Query",
+        lambda parsed, **_: scanned.append(int(parsed["ScannedCount"])),
+    )
+
+    def read(now: Any) -> list[int]:
+        scanned.clear()
+        page = store.list_scope(table_keys.SITE, now=now, limit=2, with_marker=True)
+        assert len(page.articles) == 2
+        return list(scanned)
+
+    # When the first page is read when the first of them has come due (its schedule still in
+    # the marker until the next write prunes it), twice
+    # Then the second read knows the two still pending and reads exactly them ahead
+    halfway = NOW + timedelta(days=1, hours=12)
+    assert len(read(halfway)) == 2
+    assert read(halfway) == [1 + 2 + 2 + 1]
+    # And once they have all come due, nothing is read ahead for them
+    assert read(NOW + timedelta(days=4)) == [1 + 2 + 1]
+
+
 def test_a_store_remembers_pending_entries_of_a_bounded_number_of_feeds(
     store: Store, env: Settings, calls: CallCounter, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,3 +25,4 @@ SHOW_SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 :data:`SHOW_SLUG_CHARS` characters."""
 
 SHOW_SLUG_CHARS = 80
+"""The longest show slug."""

@@ -2,8 +2,10 @@
 between requests (decoded feed entries, prepared feed items).
 
 Bounded by cost rather than count: the values hold article HTML, from a few hundred characters
-to :data:`contentfeed.limits` sizes, so a count would bound nothing. Thread-safe: the local
-server answers from several threads.
+to a hundred thousand, so a count would bound nothing. Costs are counted in characters: Python
+keeps a text at 1, 2 or 4 bytes a character (one emoji makes a whole HTML 4), so the bytes held
+may reach a few times the budget, still bounded. Thread-safe: the local server answers from
+several threads.
 """
 
 from __future__ import annotations

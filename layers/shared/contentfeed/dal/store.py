@@ -11,6 +11,7 @@ no retry fixes (an unknown table, access denied, no credentials) becomes
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -53,7 +54,8 @@ PENDING_LOOKAHEAD = 2
 """The most scheduled entries a feed's first ``Query`` reads through, when this container saw
 them pending last time, rather than jumping over them with a second ``Query``."""
 PENDING_SCOPES = 1024
-"""Feeds whose pending entries a :class:`Store` remembers (the oldest forgotten first)."""
+"""Feeds whose pending entries a :class:`Store` remembers (the least recently read forgotten
+first)."""
 
 
 def _to_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,6 +168,7 @@ class Store:
         # Per feed scope, the due times of the scheduled entries its marker last listed (only
         # scopes with 1 to PENDING_LOOKAHEAD of them): how far a first page's Query reads ahead.
         self._pending: dict[str, tuple[datetime, ...]] = {}
+        self._pending_lock = threading.Lock()  # the local server reads from several threads
 
     @property
     def client(self) -> DynamoDBClient:
@@ -285,11 +288,12 @@ class Store:
         first page's look-ahead: their due times, so that those which come due meanwhile are
         not read ahead for. More than ``PENDING_LOOKAHEAD`` are cheaper jumped over."""
         pending = tuple(moment for moment in marker.scheduled.values() if moment > now)
-        self._pending.pop(scope, None)
-        if 0 < len(pending) <= PENDING_LOOKAHEAD:
-            if len(self._pending) >= PENDING_SCOPES:
-                del self._pending[next(iter(self._pending))]
-            self._pending[scope] = pending
+        with self._pending_lock:
+            self._pending.pop(scope, None)
+            if 0 < len(pending) <= PENDING_LOOKAHEAD:
+                if len(self._pending) >= PENDING_SCOPES:
+                    del self._pending[next(iter(self._pending))]
+                self._pending[scope] = pending
 
     # -------------------------------------------------------------------- shows
 
