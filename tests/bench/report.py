@@ -1362,10 +1362,10 @@ Measured in this run.
    no longer render it alone, and "a feed is 1 Query" would go), or compressing better than
    deflate with a dictionary. On that: the
    benchmark's article text is words drawn at random from a {store["vocabulary"]:g}-word
-   vocabulary, which compresses {store["html_ratio"]:.2f}× here; measured aside, the article
-   HTML of 3–9 kB in public feeds (34 entries of test feeds, sanitised as the API stores them)
-   compresses 2.96× (median) with the dictionary, 2.59× without, so real articles leave about
-   as little: the 3–4× often quoted for HTML holds for longer documents, not 5 kB ones. brotli
+   vocabulary, which compresses {store["html_ratio"]:.2f}× here; measured aside with
+   `python -m tests.bench.compression DIR` on the 34 entries of 3–9 kB in rbren/rss-parser's
+   test feeds (sanitised as the API stores them), real article HTML compresses 2.94× (median)
+   with the dictionary, 2.58× without, so real articles leave about as little: the 3–4× often quoted for HTML holds for longer documents, not 5 kB ones. brotli
    at quality 11, whose built-in dictionary is 120 kB, makes this HTML about 9% smaller, at the
    cost of a 5 MB native module in the layer; a dictionary trained on the site's own articles
    (kept in the table, versioned; a cold container would pay one read for it) is the one lever
