@@ -151,7 +151,7 @@ class Report:
                 "links); with scheduled articles pending above the newest entries, in a "
                 f"container that read the feed before, {pending} (read ahead, as its marker "
                 f"listed them); {look + 1} pending: {beyond.ops} (a second Query jumps over "
-                f"them), as for a container's first request with one pending: "
+                f"them); a container's first request for the feed, with one pending: "
                 f"{first_in_container.ops}",
                 verdict(ok),
             )
@@ -581,8 +581,9 @@ cache before each request: what the first request for a base URL costs in a cont
 last rows are the site feed's first page with scheduled articles waiting above the newest
 entries, in a container that has read the feed before: its Query reads as many entries beyond
 the page and its look-ahead entry as the marker listed pending (up to
-{self.warm.lookahead}), so one more pending article than that needs a second Query (as does a
-container's first request for the feed: see Findings). The feed rows render warm: after
+{self.warm.lookahead}), so one more pending article than that needs a second Query (a
+container's first request for the feed reads {self.warm.lookahead} ahead: see Findings). The
+feed rows render warm: after
 the first request the articles' entries and feed items are memoised, as in a container that has
 served them before (a container's first render of an article is in Rendering).
 
@@ -1187,9 +1188,10 @@ Measured in this run.
    pending** (`Store.list_scope` in `contentfeed/dal/store.py`). The previous report's store
    read `PENDING_LOOKAHEAD` ({look}) entries beyond the page on every first page, pending or
    not, to spare a second Query while articles were scheduled. A store now keeps, per feed, the
-   due times of the scheduled entries the marker listed when it last read it (when 1 to {look};
+   due times of the scheduled entries the marker listed when it last read it (up to {look};
    more are cheaper jumped over by the second Query) and reads exactly those still pending
-   ahead. Counted on moto:
+   ahead; for a feed it has not read yet, which may have some, it reads {look} ahead as
+   before. Counted on moto:
 
    | site feed, first page | in a container that read the feed before | a container's first request |
    |---|---|---|
@@ -1203,10 +1205,9 @@ Measured in this run.
    {inputs.rru_per_request:.2f} RRU per poll against {before_inputs.rru_per_request:.2f}, and
    the `FEED#site` partition limit at about {limit_now:,.0f} subscribers instead of
    {limit_before:,.0f}; in its simulated day, with one article scheduled hours ahead,
-   {sim_queries:,} Queries answered {sim_200:,} requests with 200. What it costs: a container's
-   first request for a feed while articles are pending takes the second Query again (a few
-   milliseconds in region, once per container and feed), and a store remembers at most
-   {PENDING_SCOPES:,} feeds' pending entries (`PENDING_SCOPES`).
+   {sim_queries:,} Queries answered {sim_200:,} requests with 200. A container's first request
+   for a feed costs what every request cost before, and a store remembers at most
+   {PENDING_SCOPES:,} feeds (`PENDING_SCOPES`, the least recently read forgotten first).
 2. **A warm container decodes each feed entry once** (`article_from_item` in
    `contentfeed/dal/items.py`): a packed entry's sort key and bytes always hold the same
    article, and a feed's pages come back entry for entry on every poll, so the decoded

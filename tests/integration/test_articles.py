@@ -221,15 +221,15 @@ def test_drafts_and_scheduled_articles_stay_hidden_until_due(store: Store, env: 
 
 
 @pytest.mark.parametrize(
-    ("pending", "warm_queries"),
+    ("pending", "queries"),
     [
         (1, 1),
-        (PENDING_LOOKAHEAD, 1),  # a store that saw them pending reads this many ahead
+        (PENDING_LOOKAHEAD, 1),  # read ahead for, known or not
         (PENDING_LOOKAHEAD + 1, 2),  # more than that are jumped over by a second Query
     ],
 )
 def test_first_feed_page_reads_marker_and_skips_pending_entries(
-    store: Store, env: Settings, calls: CallCounter, pending: int, warm_queries: int
+    store: Store, env: Settings, calls: CallCounter, pending: int, queries: int
 ) -> None:
     # Given three due articles and, above them in the index, `pending` scheduled ones
     due = [
@@ -249,9 +249,9 @@ def test_first_feed_page_reads_marker_and_skips_pending_entries(
         assert page.marker is not None and page.marker.version == 3
         assert [a.id for a in page.articles] == due[:2]
         assert page.after is not None
-    # And the scheduled entries cost a second Query the first time, found pending by the
-    # marker; then none while they are few enough to read ahead for
-    assert reads == [{"Query": 2}, {"Query": warm_queries}]
+    # And the scheduled entries cost a second Query only when there are more of them than the
+    # first Query reads ahead, and only while they are pending
+    assert reads == [{"Query": queries}] * 2
     # And none once they are due
     calls.reset()
     later = store.list_scope(
@@ -261,18 +261,24 @@ def test_first_feed_page_reads_marker_and_skips_pending_entries(
     assert len(later.articles) == 2 and later.after is not None
 
 
-def test_schedules_that_came_due_are_not_read_ahead_for(store: Store, env: Settings) -> None:
-    # Given three due articles and three scheduled a day apart above them (more than a store
-    # reads ahead for), Queries' scanned items counted
-    for n in range(3):
-        new(store, env, title=f"Due {n}", published_at=(NOW - timedelta(hours=n)).isoformat())
-    for n in range(3):
-        new(store, env, title=f"Later {n}", published_at=(NOW + timedelta(days=n + 1)).isoformat())
+def scanned_by_queries(store: Store) -> list[int]:
+    """The ``ScannedCount`` of every Query the store makes from now on, in order."""
     scanned: list[int] = []
     store.client.meta.events.register(
         "after-call.dynamodb.Query",
         lambda parsed, **_: scanned.append(int(parsed["ScannedCount"])),
     )
+    return scanned
+
+
+def test_schedules_that_came_due_are_not_read_ahead_for(store: Store, env: Settings) -> None:
+    # Given three due articles and three scheduled a day apart above them (more than a store
+    # reads ahead for)
+    for n in range(3):
+        new(store, env, title=f"Due {n}", published_at=(NOW - timedelta(hours=n)).isoformat())
+    for n in range(3):
+        new(store, env, title=f"Later {n}", published_at=(NOW + timedelta(days=n + 1)).isoformat())
+    scanned = scanned_by_queries(store)
 
     def read(now: Any) -> list[int]:
         scanned.clear()
@@ -282,43 +288,42 @@ def test_schedules_that_came_due_are_not_read_ahead_for(store: Store, env: Setti
 
     # When the first page is read when the first of them has come due (its schedule still in
     # the marker until the next write prunes it), twice
-    # Then the second read knows the two still pending and reads exactly them ahead
     halfway = NOW + timedelta(days=1, hours=12)
-    assert len(read(halfway)) == 2
-    assert read(halfway) == [1 + 2 + 2 + 1]
+    first, second = read(halfway), read(halfway)
+    # Then the second read knows the two still pending and reads exactly them ahead, in one
+    # Query, as the first did not knowing
+    assert first == second == [1 + 2 + PENDING_LOOKAHEAD + 1]
     # And once they have all come due, nothing is read ahead for them
     assert read(NOW + timedelta(days=4)) == [1 + 2 + 1]
 
 
 def test_a_store_remembers_pending_entries_of_a_bounded_number_of_feeds(
-    store: Store, env: Settings, calls: CallCounter, monkeypatch: pytest.MonkeyPatch
+    store: Store, env: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from contentfeed.dal import store as store_module
 
     # Given a store that remembers the pending entries of one feed only
     monkeypatch.setattr(store_module, "PENDING_SCOPES", 1)
-    # And due articles with one scheduled above them, in the site feed and the tag feed "a"
-    for n in range(3):
-        new(
-            store,
-            env,
-            title=f"Due {n}",
-            tags=["A"],
-            published_at=(NOW - timedelta(hours=n)).isoformat(),
-        )
+    # And six due articles with one scheduled above them, in the site feed and the tag feed "a"
+    for n in range(6):
+        published = (NOW - timedelta(hours=n)).isoformat()
+        new(store, env, title=f"Due {n}", tags=["A"], published_at=published)
     new(store, env, title="Later", tags=["A"], published_at=(NOW + timedelta(days=1)).isoformat())
+    scanned = scanned_by_queries(store)
 
-    def queries(scope: str) -> int:
-        calls.reset()
+    def read(scope: str) -> int:
+        scanned.clear()
         store.list_scope(scope, now=NOW, limit=2, with_marker=True)
-        return calls.calls["Query"]
+        return sum(scanned)
 
     # When both feeds are read, then the first again
-    # Then each one read first takes a second Query, the same feed again does not, and the
-    # feed it had to forget for the other does again
+    # Then a feed read first is read ahead for as unknown (the marker, the page, its look-ahead
+    # entry and PENDING_LOOKAHEAD more), the same feed again for its one pending entry only,
+    # and the feed it had to forget for the other as unknown again
+    unknown, known = 1 + 2 + 1 + PENDING_LOOKAHEAD, 1 + 2 + 1 + 1
     tag = table_keys.tag_scope("a")
-    assert [queries(table_keys.SITE), queries(table_keys.SITE)] == [2, 1]
-    assert [queries(tag), queries(table_keys.SITE)] == [2, 2]
+    assert [read(table_keys.SITE), read(table_keys.SITE)] == [unknown, known]
+    assert [read(tag), read(table_keys.SITE)] == [unknown, unknown]
 
 
 def test_idempotency_key_is_atomic_with_the_create_and_expires(

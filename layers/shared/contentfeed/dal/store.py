@@ -51,11 +51,12 @@ _deserializer = TypeDeserializer()
 
 TRANSACTION_ATTEMPTS = 4
 PENDING_LOOKAHEAD = 2
-"""The most scheduled entries a feed's first ``Query`` reads through, when this container saw
-them pending last time, rather than jumping over them with a second ``Query``."""
+"""The most scheduled entries a feed's first ``Query`` reads through rather than jumping over
+them with a second ``Query``; also how far it reads ahead for a feed this store has not read
+yet, whose pending entries it cannot know."""
 PENDING_SCOPES = 1024
 """Feeds whose pending entries a :class:`Store` remembers (the least recently read forgotten
-first)."""
+first, and then read ahead for as a feed not read yet)."""
 
 
 def _to_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -165,8 +166,9 @@ class Store:
         self.table_name = table_name
         self._client = client
         self._endpoint_url = endpoint_url or None
-        # Per feed scope, the due times of the scheduled entries its marker last listed (only
-        # scopes with 1 to PENDING_LOOKAHEAD of them): how far a first page's Query reads ahead.
+        # Per feed scope read before, the due times of the scheduled entries its marker last
+        # listed (none when more than PENDING_LOOKAHEAD: those are jumped over): how far a first
+        # page's Query reads ahead.
         self._pending: dict[str, tuple[datetime, ...]] = {}
         self._pending_lock = threading.Lock()  # the local server reads from several threads
 
@@ -220,11 +222,12 @@ class Store:
         which sorts above every entry, so the same ``Query`` also returns the feed's validators;
         scheduled entries read on the way are skipped. That first ``Query`` reads the page, its
         look-ahead entry and as many entries more as the marker listed pending, still pending
-        now, the last time this store read it (when at most ``PENDING_LOOKAHEAD``): a warm
-        container pays nothing for a feed with nothing scheduled, and no second ``Query`` for
-        one with a few articles scheduled. Otherwise a second ``Query`` fetches the rest of the
-        page; it starts below every scheduled entry (its range ends at ``now``), so the first
-        page costs at most two Queries however many articles are scheduled.
+        now, the last time this store read it (when at most ``PENDING_LOOKAHEAD``), or
+        ``PENDING_LOOKAHEAD`` for a feed it has not read yet: a warm container pays nothing for
+        a feed with nothing scheduled, and no container a second ``Query`` for a feed with a few
+        articles scheduled. With more, a second ``Query`` fetches the rest of the page; it starts
+        below every scheduled entry (its range ends at ``now``), so the first page costs at most
+        two Queries however many articles are scheduled.
         """
         pk = keys.feed_pk(scope)
         due_upper = keys.entries_upper_bound(now)
@@ -239,8 +242,7 @@ class Store:
         marker: Marker | None = None
         found: list[Article] = []
         more = False
-        ahead = sum(moment > now for moment in self._pending.get(scope, ())) if with_marker else 0
-        budget = wanted + (1 + ahead if with_marker else 0)
+        budget = wanted + (1 + self._read_ahead(scope, now=now) if with_marker else 0)
         while True:
             request: dict[str, Any] = {
                 "TableName": self.table_name,
@@ -283,6 +285,11 @@ class Store:
         next_after = keys.entry_position(page[-1]) if more and page else None
         return ScopePage(articles=page, after=next_after, marker=marker)
 
+    def _read_ahead(self, scope: str, *, now: datetime) -> int:
+        """How many scheduled entries a first page of ``scope`` reads through (see above)."""
+        known = self._pending.get(scope)
+        return PENDING_LOOKAHEAD if known is None else sum(moment > now for moment in known)
+
     def _remember_pending(self, scope: str, marker: Marker, *, now: datetime) -> None:
         """Keep how many entries are scheduled above ``scope``'s newest due ones, for the next
         first page's look-ahead: their due times, so that those which come due meanwhile are
@@ -290,10 +297,9 @@ class Store:
         pending = tuple(moment for moment in marker.scheduled.values() if moment > now)
         with self._pending_lock:
             self._pending.pop(scope, None)
-            if 0 < len(pending) <= PENDING_LOOKAHEAD:
-                if len(self._pending) >= PENDING_SCOPES:
-                    del self._pending[next(iter(self._pending))]
-                self._pending[scope] = pending
+            if len(self._pending) >= PENDING_SCOPES:
+                del self._pending[next(iter(self._pending))]
+            self._pending[scope] = pending if len(pending) <= PENDING_LOOKAHEAD else ()
 
     # -------------------------------------------------------------------- shows
 
