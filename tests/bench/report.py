@@ -1205,7 +1205,9 @@ Measured in this run.
    {inputs.rru_per_request:.2f} RRU per poll against {before_inputs.rru_per_request:.2f}, and
    the `FEED#site` partition limit at about {limit_now:,.0f} subscribers instead of
    {limit_before:,.0f}; in its simulated day, with one article scheduled hours ahead,
-   {sim_queries:,} Queries answered {sim_200:,} requests with 200. A container's first request
+   {sim_queries:,} Queries answered {sim_200:,} requests with 200 (any beyond one a 200: a
+   feed's first read after the article was scheduled, by a store that had seen nothing pending
+   there, once per feed). A container's first request
    for a feed costs what every request cost before, and a store remembers at most
    {PENDING_SCOPES:,} feeds (`PENDING_SCOPES`, the least recently read forgotten first).
 2. **A warm container decodes each feed entry once** (`article_from_item` in
