@@ -46,7 +46,6 @@ from contentfeed.limits import (
     LIST_PARAMETER_CHARS,
     PAGE_SIZE_DEFAULT,
     PAGE_SIZE_MAX,
-    SHOW_SLUG_CHARS,
     SHOW_SLUG_PATTERN,
 )
 from contentfeed.logic import articles as logic
@@ -54,6 +53,7 @@ from contentfeed.logic import shows as show_logic
 from contentfeed.logic.keys import is_valid_key
 from contentfeed.models import Article
 from contentfeed.models.show import Show
+from contentfeed.text import MAX_SLUG_CHARS
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -289,7 +289,7 @@ def _plain_article(event: dict[str, Any], article_id: str) -> proxy.Response:
 
 
 def _plain_show(event: dict[str, Any], slug: str) -> proxy.Response:
-    if len(slug) > SHOW_SLUG_CHARS or not SHOW_SLUG.fullmatch(slug):
+    if len(slug) > MAX_SLUG_CHARS or not SHOW_SLUG.fullmatch(slug):
         raise NeedsValidation("slug")
     return one_show(event, slug)
 
@@ -556,7 +556,7 @@ def resolver() -> "APIGatewayRestResolver":
         str,
         Path(
             min_length=1,
-            max_length=SHOW_SLUG_CHARS,
+            max_length=MAX_SLUG_CHARS,
             pattern=f"^{SHOW_SLUG_PATTERN}$",
             description="The show's slug: lower-case words joined by hyphens",
         ),

@@ -186,6 +186,10 @@ def test_the_plain_checks_are_the_declared_ones(api: ModuleType) -> None:
         assert next(s["maxLength"] for s in listed[name]["anyOf"] if "maxLength" in s) == longest
     assert path["pattern"] == f"^{api.ARTICLE_ID.pattern}$"
     assert set(listed) == {"limit", *limits.LIST_PARAMETER_CHARS}
+    # And the show slug's pattern and length too
+    (slug,) = document["paths"]["/shows/{slug}"]["get"]["parameters"]
+    assert slug["schema"]["pattern"] == f"^{api.SHOW_SLUG.pattern}$"
+    assert slug["schema"]["maxLength"] == api.MAX_SLUG_CHARS
 
 
 def test_plain_reads_build_no_resolver(api: ModuleType) -> None:

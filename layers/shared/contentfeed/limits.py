@@ -22,7 +22,4 @@ ARTICLE_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}"
 
 SHOW_SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 """What a show's slug may be: lower-case words joined by hyphens, at most
-:data:`SHOW_SLUG_CHARS` characters."""
-
-SHOW_SLUG_CHARS = 80
-"""The longest show slug."""
+:data:`contentfeed.text.MAX_SLUG_CHARS` characters like every slug."""
