@@ -38,11 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--high", type=int, default=9000, help="most bytes of HTML kept")
     args = parser.parse_args(argv)
     if not args.directory.is_dir():
-        parser.error(f"{args.directory} is not a directory")
+        print(f"compression: {args.directory} is not a directory of feeds", file=sys.stderr)
+        return 2
     every: list[tuple[int, float, float]] = []
     for path in sorted(p for p in args.directory.iterdir() if p.is_file()):
+        try:
+            document = path.read_bytes()
+        except OSError as error:
+            print(f"compression: skipped {path.name}: {error.strerror}", file=sys.stderr)
+            continue
         found = []
-        for entry in feedparser.parse(path.read_bytes()).entries:
+        for entry in feedparser.parse(document).entries:
             content = entry.get("content")
             html = content[0].get("value") if content else entry.get("summary")
             if not html:

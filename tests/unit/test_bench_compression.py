@@ -63,3 +63,14 @@ def test_it_says_so_when_no_entry_is_long_enough(
     (tmp_path / "short.rss").write_text(feed(article(4, 10)))
     assert compression.main([str(tmp_path)]) == 1
     assert "no entry of 3000-9000 bytes" in capsys.readouterr().err
+
+
+def test_a_path_that_is_not_a_directory_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "one.rss").write_text(feed(article(1, 900)))
+    assert compression.main([str(tmp_path / "one.rss")]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"compression: {tmp_path / 'one.rss'} is not a directory of feeds\n"
+    )
