@@ -93,6 +93,29 @@ def running_server(*args: str, extra_env: dict[str, str] | None = None) -> Itera
         process.wait(timeout=30)
 
 
+DUMMY = {
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+"""Credentials and a region for a local DynamoDB endpoint, which accepts any."""
+
+
+@pytest.fixture(scope="module")
+def dynamodb() -> Iterator[str]:
+    """A moto server, one per test module: a DynamoDB endpoint that starts with no tables, as
+    DynamoDB Local would."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
     with running_server() as started:

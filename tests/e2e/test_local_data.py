@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import running_server
+from tests.e2e.conftest import DUMMY, Server, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -101,3 +101,23 @@ def test_keys_with_no_server_there_is_one_line_and_status_1() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
     assert "no contentfeed server" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_external_table_is_seeded_only_when_serve_creates_it(dynamodb: str) -> None:
+    """Samples go into a table ``serve`` made for them; an existing table, perhaps a deployed
+    stack's, keeps its own articles: a restart changes none of them."""
+    serve = ("--endpoint-url", dynamodb, "--table", "seeded-once")
+
+    def sample_versions(server: Server) -> dict[str, int]:
+        reply = server.request("GET", "/articles?limit=100")
+        assert reply.status == 200
+        return {item["id"]: item["version"] for item in reply.json()["items"]}
+
+    with running_server(*serve, extra_env=DUMMY) as first:
+        created = sample_versions(first)
+        deleted = first.request("DELETE", f"/articles/{next(iter(created))}", key=first.key)
+        assert deleted.status == 204
+    with running_server(*serve, extra_env=DUMMY) as again:
+        kept = sample_versions(again)
+    assert created, "a table serve created gets the sample articles"
+    assert kept == dict(list(created.items())[1:]), "a restart re-seeded the existing table"

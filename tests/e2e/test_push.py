@@ -57,3 +57,19 @@ def test_an_edit_through_the_api_pings_every_feed_it_touched() -> None:
         second = feeds(server.base, "", "/tags/old-tag", "/tags/new-tag", "/authors/rae-whitlock")
         assert wait_for(hub, second) == second
         assert {mode for mode, _ in hub.pings} == {"publish"}
+
+
+def test_a_server_on_every_address_names_this_machine_in_its_pings() -> None:
+    every_address = "0.0.0.0"
+    with (
+        running_hub() as hub,
+        running_server(
+            "--no-seed", extra_env={"WEBSUB_HUB_URL": hub.url, "HOST": every_address}
+        ) as server,
+    ):
+        assert server.base.startswith("http://127.0.0.1:"), server.banner
+        assert ", on every address)" in server.banner
+        created = server.request("POST", "/articles", key=server.key, body={"title": "Anywhere"})
+        assert created.status == 201
+        wanted = feeds(server.base, "")
+        assert wait_for(hub, wanted) == wanted  # not http://0.0.0.0:…, which no hub can fetch

@@ -57,6 +57,8 @@ PRINTED_URLS = (
     ("API docs", "/docs"),
     ("OpenAPI", "/openapi.json"),
 )
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (compared, not bound)
+"""Hosts that mean "every address of this machine": never a URL's host."""
 EMBEDDED_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
@@ -268,6 +270,8 @@ def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Embedded | None
     from contentfeed.logic.keys import create_key, hash_key
 
     template = Template(options.template or find_template())
+    if options.profile is not None:  # the profile's own region, as every AWS tool reads it
+        os.environ.setdefault("AWS_DEFAULT_REGION", profile_region(options.profile))
     for name, value in LOCAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
     embedded = None
@@ -291,12 +295,15 @@ def prepare(options: ServeOptions) -> tuple[Gateway, str | None, Embedded | None
     settings = get_settings()
     store = Store(settings.table_name, endpoint_url=settings.dynamodb_endpoint_url)
     existing = store.client.list_tables().get("TableNames", [])
-    if settings.table_name not in existing:
+    created = settings.table_name not in existing
+    if created:
         create_table(store.client, template, settings.table_name)
-    seed = options.seed
+    # Samples go only into a table made for them: an existing one (kept with --data, or an
+    # external table, perhaps a deployed stack's) keeps its own articles.
+    seed = options.seed and created
     if embedded is not None:
         setup_embedded(embedded, settings.table_name, options.data_dir)
-        seed = seed and not embedded.restored  # a kept table keeps its own articles
+        seed = options.seed and not embedded.restored
     now = datetime.now(UTC)
     if seed:
         from contentfeed_cli.local.seed import load_samples
@@ -358,6 +365,13 @@ def create_key_if_new(store: Any, key: str, *, now: datetime) -> None:
         create_key(store, name="CONTENTFEED_API_KEY", now=now, key=key)
 
 
+def profile_region(profile: str) -> str:
+    """The region the AWS profile names, or us-east-1 when it names none."""
+    import boto3
+
+    return boto3.Session(profile_name=profile).region_name or LOCAL_DEFAULTS["AWS_DEFAULT_REGION"]
+
+
 def start_push(gateway: Gateway, base: str) -> StreamPoller | None:
     """Run the template's stream consumers on this table's changes (only when a hub is set)."""
     import boto3
@@ -396,7 +410,7 @@ def allow_own_addresses(host: str, port: int) -> None:
     """
     from contentfeed.config import get_settings
 
-    names = [host] if host not in ("0.0.0.0", "::", "") else []  # noqa: S104 (compared, not bound)
+    names = [] if host in WILDCARD_HOSTS else [host]
     names += [name for name in ("127.0.0.1", "localhost") if name not in names]
     own = [f"http://{name}:{port}" for name in names]
     listed = [url for url in os.environ.get("ALLOWED_BASE_URLS", "").split(",") if url.strip()]
@@ -411,7 +425,9 @@ def serve(options: ServeOptions) -> None:
         (options.host, options.port), make_request_handler(gateway, dynamodb)
     )
     port = server.server_address[1]
-    base = f"http://{options.host}:{port}"
+    # The address to print and to name in WebSub pings: this machine's when it listens on all
+    # (a hub cannot fetch http://0.0.0.0/…; PUBLIC_BASE_URL names another).
+    base = f"http://{'127.0.0.1' if options.host in WILDCARD_HOSTS else options.host}:{port}"
     allow_own_addresses(options.host, port)
     poller = start_push(gateway, base)
     table = os.environ["TABLE_NAME"]
@@ -422,7 +438,8 @@ def serve(options: ServeOptions) -> None:
         backend = f"embedded moto DynamoDB kept in {options.data_dir}, {kept}"
     else:
         backend = "embedded moto DynamoDB, in memory: gone when this stops (--data DIR keeps it)"
-    lines = [f"contentfeed is serving {base}  (table {table}, {backend})"]
+    everywhere = ", on every address" if options.host in WILDCARD_HOSTS else ""
+    lines = [f"contentfeed is serving {base}  (table {table}, {backend}{everywhere})"]
     for label, path in PRINTED_URLS:
         if gateway.match("GET", path.split("?")[0]) is not None:
             lines.append(f"  {label:<10} {base}{path}")
