@@ -342,11 +342,14 @@ def _sink(args: argparse.Namespace, *, writes: bool) -> Sink:
                 "name a running API with --api, or a table with --table or $TABLE_NAME",
                 USAGE_ERROR,
             )
-        return TableSink(
-            _store(args),
-            site_url=site_url or os.environ.get("SITE_URL"),
-            endpoint=args.endpoint_url,
-        )
+        site_url = site_url or os.environ.get("SITE_URL")
+        if args.command == "publish" and not site_url:  # a table cannot tell it, unlike an API
+            raise CliError(
+                "publishing to a table needs the site URL (article URLs default to SITE/slug): "
+                "pass --site-url or set $SITE_URL",
+                USAGE_ERROR,
+            )
+        return TableSink(_store(args), site_url=site_url, endpoint=args.endpoint_url)
     except (ConfigError, ValueError) as error:
         raise CliError(str(error), USAGE_ERROR) from None
 

@@ -14,15 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import Server, running_server
+from tests.e2e.conftest import DUMMY, Server, running_server
 
 pytestmark = pytest.mark.e2e
 TEMPLATE = str(ROOT / "template.yaml")
-DUMMY = {
-    "AWS_ACCESS_KEY_ID": "test",
-    "AWS_SECRET_ACCESS_KEY": "test",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
 
 
 def contentfeed(
@@ -58,20 +53,6 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in result.stderr
     assert lines[0].startswith("contentfeed: ")
     return lines[0]
-
-
-@pytest.fixture(scope="module")
-def dynamodb() -> Iterator[str]:
-    """A moto server: a DynamoDB endpoint with no tables, as DynamoDB Local would be."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +104,14 @@ def test_no_credentials_against_a_local_dynamodb_says_any_will_do(
         result = contentfeed(*command, cwd=tmp_path, env={"AWS_DEFAULT_REGION": "us-east-1"})
         assert result.returncode == 2, result.stderr
         assert "accept any, e.g. test/test" in one_line(result)
+
+
+def test_publishing_to_a_table_without_the_site_url_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\nBody\n", encoding="utf-8")
+    result = contentfeed("publish", "a.md", "--table", "t", cwd=tmp_path, env=DUMMY)
+    assert result.returncode == 2
+    assert "pass --site-url or set $SITE_URL" in one_line(result)
+    assert "id:" not in (tmp_path / "a.md").read_text(encoding="utf-8")
 
 
 def test_an_unknown_table_stops_before_any_work(tmp_path: Path, dynamodb: str) -> None:

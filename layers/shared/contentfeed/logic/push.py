@@ -72,7 +72,7 @@ def affected_scopes(
 
 
 def feed_urls(base: str, scopes: Iterable[str]) -> list[str]:
-    """Every feed URL of these scopes, in all three formats, sorted."""
+    """Every feed URL of these scopes, in every format each is served in, sorted."""
     urls: list[str] = []
     for scope in scopes:
         parts = table_keys.split_scope(scope)
