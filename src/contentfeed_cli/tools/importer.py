@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import math
 import mimetypes
 import re
 import uuid
@@ -44,7 +45,14 @@ import feedparser
 from pydantic import TypeAdapter, ValidationError
 
 from contentfeed.http import media
-from contentfeed.logic.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from contentfeed.logic.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    URL_SCHEMES,
+    clean_html,
+    has_content,
+    is_blank,
+)
 from contentfeed.models.api import (
     MAX_ATTACHMENTS,
     MAX_AUTHORS,
@@ -65,7 +73,7 @@ from contentfeed.rendering.identity import GUID_NAMESPACE
 from contentfeed.text import slugify
 from contentfeed_cli.tools.fetch import FetchError, FetchPolicy, fetch
 from contentfeed_cli.tools.report import Report
-from contentfeed_cli.tools.show import ChannelShow, channel_show, sync_show
+from contentfeed_cli.tools.show import ChannelShow, channel_show, entry_explicit, sync_show
 from contentfeed_cli.tools.sink import OUTPUT_FIELDS, ItemFailed, RunAborted, Sink
 from contentfeed_cli.tools.sync import Outcome, sync
 
@@ -75,6 +83,9 @@ articles would get new ids, and the next import would duplicate them."""
 HTML_TYPES = frozenset({media.HTML, media.XHTML})
 EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
 """Elements sanitising removes that stood for media: reported as embeds, by what they showed."""
+GONE_WITH_CONTENT = frozenset({"script", "style", "math", "svg"})
+"""Elements sanitising removes with all they hold, their text too (MathML and SVG are not HTML
+to the sanitiser's parser)."""
 _URL_ATTRIBUTES = ("href", "src", "cite")
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
@@ -82,6 +93,17 @@ _LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _JSON_FEED = "https://jsonfeed.org/version/1"
 _TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed cdata", "partial character")
+_END_SLACK = 8
+"""How many bytes before the end of the input an XML error may be and still mean truncation."""
+_COUNT = re.compile(r"[0-9]{1,15}")
+"""A count as feeds write it: ASCII digits (``str.isdigit`` also takes ``²``, which ``int``
+refuses), few enough for any length in bytes or seconds."""
+
+
+def _count(text: Any) -> int | None:
+    """The whole number ``text`` spells, or None."""
+    value = str(text or "").strip()
+    return int(value) if _COUNT.fullmatch(value) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +146,11 @@ def read_source(source: str, policy: FetchPolicy) -> bytes:
 
 
 def _issues(error: ValidationError) -> str:
+    """Each issue as ``field: message`` (a model-wide one without the field)."""
     return "; ".join(
-        f"{'.'.join(str(p) for p in item['loc'])}: {item['msg'].removeprefix('Value error, ')}"
+        ".".join(str(p) for p in item["loc"])
+        + ": " * bool(item["loc"])
+        + item["msg"].removeprefix("Value error, ")
         for item in error.errors(include_url=False)
     )
 
@@ -179,11 +204,25 @@ def _plain(value: str | None, is_html: bool, limit: int) -> tuple[str, bool]:
     return text_excerpt(full, limit), True
 
 
+def text_html(text: str) -> str:
+    """Plain text as HTML: escaped, a paragraph per blank-line-separated block, a ``<br>`` per
+    line break within one."""
+    return "".join(
+        f"<p>{escape(part).replace(chr(10), '<br>')}</p>"
+        for part in re.split(r"\n\s*\n", text.strip())
+    )
+
+
 def _http(url: str | None, base: str) -> str | None:
+    """``url`` resolved against ``base`` when it is an http(s) URL then (its scheme in lower
+    case: ``HTTP://`` is the same URL), else None."""
     if not url:
         return None
     resolved = absolute_url(url, base)
-    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+    scheme = urlsplit(resolved).scheme  # lower case, whatever the URL says
+    if scheme not in ("http", "https"):
+        return None
+    return scheme + resolved[len(scheme) :]
 
 
 def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
@@ -204,8 +243,8 @@ def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], lis
             people.append({k: v for k, v in candidate.items() if v})
             break
         else:
-            if name or full["email"]:
-                lost.append(f"author {name or full['email']!r} (no usable name)")
+            if name or full["email"] or full["url"]:
+                lost.append(f"author {name or full['email'] or full['url']!r} (no usable name)")
     if len(people) > MAX_AUTHORS:
         lost.append(
             f"authors after the first {MAX_AUTHORS}: "
@@ -274,8 +313,7 @@ def _media(
         url = _http(medium.get("url"), base)
         if not kind and url:  # media:content often says nothing (The Guardian): ask the path
             kind = mimetypes.guess_type(urlsplit(url).path)[0] or ""
-        length_text = str(medium.get("length") or "").strip()
-        length = int(length_text) if length_text.isdigit() else None
+        length = _count(medium.get("length"))
         if image is None and url and (kind.startswith("image/") or medium.get("image")):
             candidate = {"url": url, "type": kind or None, "length": length}
             for attempt in (candidate, {"url": url}):
@@ -304,8 +342,16 @@ def _media(
         try:
             kept = AttachmentIn.model_validate(attachment).model_dump(exclude_none=True)
         except ValidationError as error:
-            lost.append(f"enclosure {kind} {shown}: {_issues(error)}")
-            continue
+            if attachment["duration"] is None:
+                lost.append(f"enclosure {kind} {shown}: {_issues(error)}")
+                continue
+            without_duration = {**attachment, "duration": None}
+            try:
+                kept = AttachmentIn.model_validate(without_duration).model_dump(exclude_none=True)
+            except ValidationError as again:
+                lost.append(f"enclosure {kind} {shown}: {_issues(again)}")
+                continue
+            lost.append(f"enclosure {kind} {shown}: its duration ({_issues(error)})")
         if len(attachments) == MAX_ATTACHMENTS:
             lost.append(f"enclosure {kind} {shown}: over {MAX_ATTACHMENTS} attachments")
             continue
@@ -330,13 +376,18 @@ def _episode(fields: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[str
 
 
 def _seconds(text: Any) -> int | None:
-    """``itunes:duration``: seconds, or ``MM:SS`` / ``HH:MM:SS``."""
+    """``itunes:duration``: seconds, or ``MM:SS`` / ``HH:MM:SS``, each perhaps with a fraction
+    (``00:45:12.500``), which is dropped."""
     parts = str(text or "").strip().split(":")
-    if not parts or len(parts) > 3 or not all(part.strip().isdigit() for part in parts):
+    if len(parts) > 3:
         return None
+    parts[-1] = parts[-1].split(".", 1)[0] if parts[-1].count(".") == 1 else parts[-1]
     seconds = 0
     for part in parts:
-        seconds = seconds * 60 + int(part)
+        number = _count(part)
+        if number is None:
+            return None
+        seconds = seconds * 60 + number
     return seconds
 
 
@@ -372,7 +423,11 @@ def html_losses(html: str) -> list[tuple[str, str]]:
                 source = inner.get("src", "") if inner is not None else ""
             embeds.append(f"{tag} {source}".strip())
         elif tag not in ALLOWED_TAGS:
-            if not any(a.tag in EMBEDS for a in element.iterancestors() if isinstance(a.tag, str)):
+            if not any(
+                str(a.tag).lower() in EMBEDS | GONE_WITH_CONTENT
+                for a in element.iterancestors()
+                if isinstance(a.tag, str)
+            ):
                 removed[tag] += 1
         else:
             allowed = ALLOWED_ATTRIBUTES.get(tag, set())
@@ -387,13 +442,19 @@ def html_losses(html: str) -> list[tuple[str, str]]:
                 ):
                     unsafe += 1
     losses = [("embed", f"embedded {embed} (sanitising keeps at most a link)") for embed in embeds]
+    gone = {tag: n for tag, n in removed.items() if tag in GONE_WITH_CONTENT}
+    unwrapped = {tag: n for tag, n in removed.items() if tag not in GONE_WITH_CONTENT}
     if removed:
-        kept_text = "" if set(removed) <= {"script", "style"} else "; their text stays"
-        listed = ", ".join(f"<{tag}>" + (f" ×{n}" if n > 1 else "") for tag, n in removed.items())
-        losses.append(("element", f"elements {listed}{kept_text}"))
+        parts = [f"{_tag_list(gone)} with all they held"] if gone else []
+        parts += [f"{_tag_list(unwrapped)} (their text stays)"] if unwrapped else []
+        losses.append(("element", "elements " + "; ".join(parts)))
     if unsafe:
         losses.append(("link", f"{unsafe} link(s) with a scheme other than http, https or mailto"))
     return losses
+
+
+def _tag_list(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"<{tag}>" + (f" ×{n}" if n > 1 else "") for tag, n in counts.items())
 
 
 def entry_item(
@@ -402,8 +463,13 @@ def entry_item(
     """The ``ArticleIn`` document of one entry, what it lost, and why it is refused (if it is)."""
     losses = list(entry.losses)
     link = _http(entry.link, feed.link)
+    if entry.link and link is None and entry.link != entry.guid:  # not feedparser's stand-in
+        why = "not an http(s) URL" if feed.link else "relative, and the feed names no base"
+        losses.append(("link", f"its link {entry.link!r} ({why})"))
     base = link or feed.link
-    html = entry.content if entry.content is not None else entry.summary
+    html = entry.content
+    if html is None and entry.summary:
+        html = entry.summary if entry.summary_is_html else text_html(entry.summary)
     summary = None
     if entry.content is not None and entry.summary and entry.summary != entry.content:
         summary, cut = _plain(entry.summary, entry.summary_is_html, 1990)
@@ -419,6 +485,9 @@ def entry_item(
         )
     if content:
         losses += html_losses(content)
+        if has_content(content) and is_blank(clean_html(content)):
+            losses.append(("content", "its whole content: nothing is left once sanitised"))
+            content = None
     title, cut = _plain(entry.title, entry.title_is_html, 300)
     if cut:
         losses.append(("text", "the end of its title (cut to 300 characters)"))
@@ -492,15 +561,39 @@ def _entry_name(number: int, title: str) -> str:
 
 
 def _moment(parsed: Any) -> datetime | None:
-    return None if parsed is None else datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    """A date feedparser read, or None when it is none or out of range (year 0, year 10,000)."""
+    if parsed is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _feed_date(entry: dict[str, Any], name: str, losses: list[tuple[str, str]]) -> datetime | None:
+    """The entry's ``published`` or ``updated`` date; one the source wrote but that is not a
+    date (or not one of years 1–9999) is reported, not replaced by the day of the import."""
+    # dict.get: feedparser answers one date when asked for the other, which is not what the
+    # source said.
+    moment = _moment(dict.get(entry, f"{name}_parsed"))
+    written = dict.get(entry, name)
+    if moment is None and written:
+        losses.append(("date", f"{name} {written!r} (not a date it can keep)"))
+    return moment
 
 
 def _truncated(error: Any, data: bytes) -> bool:
+    """Whether the XML error is where the input stops: a truncated feed, not a recoverable
+    slip feedparser reads around (an undefined entity in a feed written on one line)."""
     message = str(getattr(error, "getMessage", lambda: error)()).lower()
     if any(text in message for text in _TRUNCATION_ERRORS):
         return True
     line = getattr(error, "getLineNumber", lambda: 0)()
-    return bool(line) and line >= data.rstrip().count(b"\n") + 1
+    lines = data.rstrip().split(b"\n")
+    if not line or line < len(lines):
+        return False
+    column = getattr(error, "getColumnNumber", lambda: 0)() or 0
+    return column >= len(lines[-1].rstrip()) - _END_SLACK
 
 
 def _not_a_feed(data: bytes, source: str, parsed: Any) -> RunAborted:
@@ -543,8 +636,10 @@ def feed_entries(
         authors=[_person(a) for a in meta.get("authors") or []],
         language=_language(meta.get("language")),
     )
+    explicit_by_id = entry_explicit(data) if b"explicit" in data else {}
     entries: list[tuple[str, SourceEntry | str]] = []
     for number, entry in enumerate(parsed.entries, 1):
+        guid = str(entry.get("id") or entry.get("link") or "").strip()
         title_detail = entry.get("title_detail") or {}
         content = entry.get("content") or []
         summary_detail = entry.get("summary_detail") or {}
@@ -564,32 +659,38 @@ def feed_entries(
         ]
         episode_type = str(entry.get("itunes_episodetype") or "").strip().lower()
         explicit = entry.get("itunes_explicit")
+        explicit = explicit if isinstance(explicit, bool) else explicit_by_id.get(guid)
         podcast = {
             "episode": _whole(entry.get("itunes_episode")),
             "season": _whole(entry.get("itunes_season")),
             "episode_type": episode_type or None,
-            "explicit": explicit if isinstance(explicit, bool) else None,
+            "explicit": explicit,
             "image": (entry.get("image") or {}).get("href"),
         }
         html = content[0].get("value") if content else None
+        summary = entry.get("summary")
+        if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
+            summary = None
+        if html and content[0].get("type") not in HTML_TYPES:  # Atom type="text"
+            html = text_html(html)
+        losses: list[tuple[str, str]] = []
+        published = _feed_date(entry, "published", losses)
+        updated = _feed_date(entry, "updated", losses)
         entries.append(
             (
                 _entry_name(number, entry.get("title") or ""),
                 SourceEntry(
-                    guid=str(entry.get("id") or entry.get("link") or "").strip(),
+                    guid=guid,
                     link=entry.get("link"),
                     title=entry.get("title") or "",
                     title_is_html=title_detail.get("type") in HTML_TYPES,
                     content=html,
-                    summary=entry.get("summary"),
+                    summary=summary,
                     summary_is_html=summary_detail.get("type") in HTML_TYPES,
-                    # dict.get: feedparser answers one date when asked for the other, which
-                    # is not what the source said. An entry with only an updated date (Atom
-                    # allows it) was published then, as far as anyone can tell.
-                    published=_moment(
-                        dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
-                    ),
-                    updated=_moment(dict.get(entry, "updated_parsed")),
+                    # An entry with only an updated date (Atom allows it) was published then,
+                    # as far as anyone can tell.
+                    published=published or updated,
+                    updated=updated,
                     authors=[_person(a) for a in entry.get("authors") or [] if a],
                     tags=[
                         term
@@ -600,6 +701,7 @@ def feed_entries(
                     language=title_detail.get("language"),
                     duration=_seconds(entry.get("itunes_duration")),
                     podcast=podcast,
+                    losses=losses,
                 ),
             )
         )
@@ -609,7 +711,8 @@ def feed_entries(
 def _whole(text: Any) -> int | str | None:
     """A number from the feed as an int; kept as it was when it is not one (then reported)."""
     value = str(text or "").strip()
-    return int(value) if value.isdigit() else (value or None)
+    number = _count(value)
+    return number if number is not None else (value or None)
 
 
 def _person(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -644,6 +747,8 @@ def _json_people(item: Mapping[str, Any], losses: list[tuple[str, str]]) -> list
     raw = item.get("authors")
     if raw is None and isinstance(item.get("author"), dict):
         raw = [item["author"]]  # JSON Feed 1.0
+    raw = [raw] if isinstance(raw, dict | str) else raw  # one author, not in a list
+    raw = [{"name": person} if isinstance(person, str) else person for person in raw or []]
     people = []
     for person in raw if isinstance(raw, list) else []:
         if not isinstance(person, dict):
@@ -652,6 +757,23 @@ def _json_people(item: Mapping[str, Any], losses: list[tuple[str, str]]) -> list
             losses.append(("author", f"{person.get('name') or 'an author'}'s avatar"))
         people.append({"name": person.get("name"), "url": person.get("url")})
     return people
+
+
+def _json_tags(raw: Any, losses: list[tuple[str, str]]) -> list[str]:
+    """An item's tags: a list of strings (one string is one tag); anything else is reported."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        return [raw]
+    if not isinstance(raw, list):
+        losses.append(("tag", f"tags {raw!r} (not a list)"))
+        return []
+    tags = [str(tag) for tag in raw if isinstance(tag, str | int) and not isinstance(tag, bool)]
+    if len(tags) < len(raw):
+        losses.append(
+            ("tag", ", ".join(repr(t) for t in raw if str(t) not in tags) + " (not text)")
+        )
+    return tags
 
 
 def json_feed_entries(
@@ -682,7 +804,11 @@ def json_feed_entries(
             entries.append((f"entry {number}", "it is not a JSON object"))
             continue
         losses: list[tuple[str, str]] = []
-        name = _entry_name(number, str(item.get("title") or ""))
+        title = item.get("title")
+        if title is not None and not isinstance(title, str):
+            losses.append(("field", f"title {title!r} (not text)"))
+            title = None
+        name = _entry_name(number, title or "")
         raw_id = item.get("id")
         guid = (
             str(raw_id).strip()
@@ -690,23 +816,26 @@ def json_feed_entries(
             else ""
         )
         link = item.get("url") if isinstance(item.get("url"), str) else None
+        if raw_id is not None and not guid:
+            if not link:
+                entries.append((name, f"its id {raw_id!r} is not a string, and it has no url"))
+                continue
+            losses.append(("field", f"id {raw_id!r} (not a string: its url is its id)"))
         external = item.get("external_url") if isinstance(item.get("external_url"), str) else None
         if external and link and external != link:
             losses.append(("field", f"external_url {external}"))
         content = item.get("content_html") if isinstance(item.get("content_html"), str) else None
         text = item.get("content_text") if isinstance(item.get("content_text"), str) else None
         if content is None and text:
-            content = "".join(
-                f"<p>{escape(part).replace(chr(10), '<br>')}</p>"
-                for part in re.split(r"\n\s*\n", text.strip())
-            )
+            content = text_html(text)
         media: list[dict[str, Any]] = []
         duration: int | None = None
         if isinstance(item.get("image"), str):
             media.append({"url": item["image"], "image": True})
         if isinstance(item.get("banner_image"), str):
             losses.append(("field", f"banner_image {item['banner_image']}"))
-        for attachment in item.get("attachments") or []:
+        attachments = item.get("attachments") or []
+        for attachment in [attachments] if isinstance(attachments, dict) else attachments:
             if isinstance(attachment, dict):
                 media.append(
                     {
@@ -717,8 +846,10 @@ def json_feed_entries(
                     }
                 )
                 seconds = attachment.get("duration_in_seconds")
-                if duration is None and isinstance(seconds, int | float):
-                    duration = int(seconds)
+                if duration is None and isinstance(seconds, int | float) and seconds >= 0:
+                    duration = int(seconds) if math.isfinite(seconds) else None
+                if seconds is not None and duration is None:
+                    losses.append(("field", f"duration_in_seconds {seconds!r}"))
         losses += [
             ("extension", f"extension {key}")
             for key in item
@@ -730,7 +861,7 @@ def json_feed_entries(
                 SourceEntry(
                     guid=guid or (link or ""),
                     link=link or external,
-                    title=str(item.get("title") or ""),
+                    title=title or "",
                     title_is_html=False,
                     content=content,
                     summary=item.get("summary") if isinstance(item.get("summary"), str) else None,
@@ -738,7 +869,7 @@ def json_feed_entries(
                     published=_json_date(item.get("date_published"), "date_published", losses),
                     updated=_json_date(item.get("date_modified"), "date_modified", losses),
                     authors=_json_people(item, losses),
-                    tags=[str(t) for t in item.get("tags") or [] if isinstance(t, str | int)],
+                    tags=_json_tags(item.get("tags"), losses),
                     media=media,
                     language=item.get("language")
                     if isinstance(item.get("language"), str)

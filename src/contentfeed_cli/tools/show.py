@@ -24,7 +24,10 @@ from contentfeed.models.show import podcast_guid
 from contentfeed.rendering.html import text_excerpt
 from contentfeed_cli.tools.sink import ItemFailed, RunAborted, Sink
 
-ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+ITUNES_URI = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+"""Apple's iTunes namespace; feeds also write it ``…/DTDs/Podcast-1.0.dtd``, which readers
+(and feedparser) take as the same."""
+ITUNES = "{" + ITUNES_URI + "}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -51,15 +54,59 @@ def _yes(value: str) -> bool | None:
     return None
 
 
-def channel_show(data: bytes, source: str) -> ChannelShow:
-    """The ``ShowIn`` document the channel of the RSS feed ``data`` describes."""
+def _tree(data: bytes) -> Any:
+    """The feed's XML (recovering what it can, resolving no entity), with the iTunes namespace
+    in whatever case it was written renamed to :data:`ITUNES`; None when nothing is readable."""
     from lxml import etree
 
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError:
-        root = None
+        return None
+    if root is None:
+        return None
+    for element in root.iter():
+        tag = element.tag
+        if isinstance(tag, str) and tag.startswith("{") and not tag.startswith(ITUNES):
+            uri, _, local = tag[1:].partition("}")
+            if uri.lower() == ITUNES_URI.lower():
+                element.tag = ITUNES + local
+    return root
+
+
+def entry_explicit(data: bytes) -> dict[str, bool]:
+    """Each item's ``itunes:explicit``, by its guid (Atom: id) or else its link, as the importer
+    keys entries: every value Apple documents (``true``/``false``, and the older ``yes``, ``no``,
+    ``clean``), where feedparser reads only ``yes`` and ``clean``."""
+    root = _tree(data)
+    found: dict[str, bool] = {}
+    for item in root.iter() if root is not None else ():
+        if not isinstance(item.tag, str) or _local(item.tag) not in ("item", "entry"):
+            continue
+        explicit = item.find(f"{ITUNES}explicit")
+        value = None if explicit is None else _yes(explicit.text or "")
+        if value is None:
+            continue
+        children = {
+            _local(child.tag): (child.text or child.get("href") or "").strip()
+            for child in reversed(item)  # the first of each name wins
+            if isinstance(child.tag, str)
+        }
+        key = children.get("guid") or children.get("id") or children.get("link")
+        if key:
+            found.setdefault(key, value)
+    return found
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace."""
+    return tag.rpartition("}")[2]
+
+
+def channel_show(data: bytes, source: str) -> ChannelShow:
+    """The ``ShowIn`` document the channel of the RSS feed ``data`` describes."""
+    root = _tree(data)
     channel = root.find("channel") if root is not None else None
     if channel is None:
         raise RunAborted(f"{source}: --show needs an RSS feed with a <channel> (a podcast feed)")

@@ -67,8 +67,9 @@ SLUG_PATTERN = r"^[^\W_]+(?:-[^\W_]+)*$"
 MIME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"
 """A MIME type without parameters, e.g. ``audio/mpeg`` (RFC 6838 names)."""
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$"
-GUID_SCHEMES = ("http", "https", "urn", "tag", "info", "ftp")
-"""Schemes a guid may have: names, never code (``javascript:``) or content (``data:``)."""
+GUID_SCHEMES = ("http", "https", "urn", "tag", "info", "ftp", "yt")
+"""Schemes a guid may have: names, never code (``javascript:``) or content (``data:``).
+``yt`` is YouTube's (``yt:video:ID``), which every channel feed's entries carry."""
 _ANY_CASE_SCHEME = "|".join(
     "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in scheme) for scheme in GUID_SCHEMES
 )
