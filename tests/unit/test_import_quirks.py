@@ -276,3 +276,40 @@ def test_json_feed_fields_of_the_wrong_type() -> None:
     assert odd_title.article is not None and odd_title.article.title == "x"
     assert "title {'a': 1} (not text)" in lost(odd_title)
     assert float_id.skip == "its id 1.5 is not a string, and it has no url"
+
+
+def test_atom_out_of_line_content_is_a_medium_not_lost_silently() -> None:
+    item = only(
+        parse_items(
+            atom(
+                "<entry><id>urn:x:1</id><title>O</title>"
+                '<content src="http://example.org/ep.mp3" type="audio/mpeg"/></entry>'
+            ),
+            "f.atom",
+        )
+    )
+    assert "enclosure audio/mpeg http://example.org/ep.mp3: length (bytes) is required" in lost(
+        item
+    )
+
+
+def test_a_media_thumbnail_is_the_picture_of_an_entry_without_one() -> None:
+    group = (
+        '<media:group xmlns:media="http://search.yahoo.com/mrss/">'
+        '<media:thumbnail url="http://example.org/t.jpg" width="480" height="360"/></media:group>'
+    )
+    item = only(parse_items(atom(f"<entry><id>urn:x:1</id><title>T</title>{group}</entry>"), "f"))
+    assert item.article is not None and item.article.image is not None
+    assert str(item.article.image.url) == "http://example.org/t.jpg"
+    assert not item.article.attachments
+
+
+def test_progress_lines_name_an_entry_by_its_title_as_written() -> None:
+    items = parse_items(
+        atom(
+            '<entry><id>urn:x:1</id><title type="text">Use &lt;div&gt; tags</title></entry>'
+            '<entry><id>urn:x:2</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; move</title></entry>'
+        ),
+        "f.atom",
+    )
+    assert [item.name for item in items] == ["entry 1 (Use <div> tags)", "entry 2 (Bold move)"]

@@ -552,8 +552,9 @@ def build_items(entries: Iterable[tuple[str, SourceEntry | str]], feed: FeedDefa
     return items
 
 
-def _entry_name(number: int, title: str) -> str:
-    short, _ = _plain(title, True, 60)
+def _entry_name(number: int, title: str, *, is_html: bool = False) -> str:
+    """How progress lines name an entry: its number and the start of its title as text."""
+    short, _ = _plain(title, is_html, 60)
     return f"entry {number}" + (f" ({short})" if short else "")
 
 
@@ -657,6 +658,12 @@ def feed_entries(
             for m in entry.get("media_content") or []
             if m.get("url") not in {e["url"] for e in media}
         ]
+        # Atom's out-of-line content (<content src="…" type="audio/mpeg"/>) is a medium
+        media += [{"url": c["src"], "type": c.get("type")} for c in content if c.get("src")]
+        if not any(m.get("image") or str(m.get("type") or "").startswith("image/") for m in media):
+            # media:thumbnail (YouTube's, reddit's): the picture when the entry has no other
+            thumbnails = entry.get("media_thumbnail") or []
+            media += [{"url": t.get("url"), "image": True} for t in thumbnails[:1]]
         episode_type = str(entry.get("itunes_episodetype") or "").strip().lower()
         explicit = entry.get("itunes_explicit")
         explicit = explicit if isinstance(explicit, bool) else explicit_by_id.get(guid)
@@ -667,7 +674,7 @@ def feed_entries(
             "explicit": explicit,
             "image": (entry.get("image") or {}).get("href"),
         }
-        html = content[0].get("value") if content else None
+        html = (content[0].get("value") if content else None) or None
         summary = entry.get("summary")
         if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
             summary = None
@@ -678,7 +685,11 @@ def feed_entries(
         updated = _feed_date(entry, "updated", losses)
         entries.append(
             (
-                _entry_name(number, entry.get("title") or ""),
+                _entry_name(
+                    number,
+                    entry.get("title") or "",
+                    is_html=title_detail.get("type") in HTML_TYPES,
+                ),
                 SourceEntry(
                     guid=guid,
                     link=entry.get("link"),
