@@ -397,6 +397,13 @@ def test_text_excerpt_is_plain_text_cut_at_a_word() -> None:
     assert text_excerpt(html) == "One & two three four five six"
 
 
+def test_text_excerpt_runs_inline_elements_into_their_words() -> None:
+    # Given markup inside words (a unit, a formula) and between blocks
+    html = '<p>1930ft<sup>2</sup>, H<sub>2</sub>O, <a href="/x">link</a>ed</p><p>Next<br>line</p>'
+    # Then inline tags leave nothing and block ones a space, as a reader sees them
+    assert text_excerpt(html) == "1930ft2, H2O, linked Next line"
+
+
 # RSS --------------------------------------------------------------------------------------------
 
 

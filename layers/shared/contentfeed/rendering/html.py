@@ -21,6 +21,13 @@ _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""
 # The URL of each srcset candidate: it follows the start or a comma and never ends in a comma.
 _SRCSET_URL = re.compile(r"(^|,)(\s*)([^\s,](?:\S*[^\s,])?)")
 _ANY_TAG = re.compile(r"""<!--.*?-->|<[A-Za-z/!?](?:[^>"']|"[^"]*"|'[^']*')*>""", re.DOTALL)
+# Phrasing elements a reader sees run into the words around them ("H<sub>2</sub>O"): their tags
+# leave nothing in an excerpt, where every other tag leaves a space.
+_INLINE_TAG = re.compile(
+    r"""</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|i|kbd|mark|q|s|samp|small|span|strong|sub"""
+    r"""|sup|time|u|var)(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?/?>""",
+    re.IGNORECASE,
+)
 
 
 def clean_text(text: str) -> str:
@@ -62,7 +69,7 @@ def text_excerpt(html: str, limit: int = 300) -> str:
     """The plain text of ``html``, whitespace collapsed, cut at a word boundary near ``limit``."""
     # html.unescape never yields a character XML forbids ("&#0;" becomes U+FFFD, "&#11;" nothing).
     # str.split() splits on what \s matches, runs of it at once, an order of magnitude faster.
-    text = " ".join(unescape(_ANY_TAG.sub(" ", clean_text(html))).split())
+    text = " ".join(unescape(_ANY_TAG.sub(" ", _INLINE_TAG.sub("", clean_text(html)))).split())
     if len(text) <= limit:
         return text
     cut = text[: limit + 1]  # one more: a space right after the limit ends a whole word
