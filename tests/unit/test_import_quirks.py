@@ -313,3 +313,16 @@ def test_progress_lines_name_an_entry_by_its_title_as_written() -> None:
         "f.atom",
     )
     assert [item.name for item in items] == ["entry 1 (Use <div> tags)", "entry 2 (Bold move)"]
+
+
+def test_an_rss_author_that_is_only_an_address_is_named_by_it() -> None:
+    item = only(
+        parse_items(
+            rss("<item><title>A</title><guid>g1</guid><author>jane@example.org</author></item>"),
+            "f.xml",
+        )
+    )
+    assert item.article is not None and not item.losses
+    assert [(a.name, a.email) for a in item.article.authors] == [
+        ("jane@example.org", "jane@example.org")
+    ]

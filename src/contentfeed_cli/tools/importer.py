@@ -230,7 +230,8 @@ def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], lis
     people: list[dict[str, str]] = []
     lost: list[str] = []
     for person in raw:
-        name = " ".join(str(person.get("name") or "").split())[:120]
+        # RSS 2.0's <author> is an e-mail address, often with no name: it names the author then
+        name = " ".join(str(person.get("name") or person.get("email") or "").split())[:120]
         full = {"name": name, "email": person.get("email"), "url": person.get("url")}
         for candidate in (full, {**full, "email": None}, {**full, "url": None}, {"name": name}):
             try:
