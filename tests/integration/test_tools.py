@@ -395,10 +395,18 @@ def test_an_imported_guid_of_an_unsafe_scheme_is_not_kept(
     )
     # When it is imported
     run = report()
-    assert run_import(str(feed), sink, run) == 1
-    # Then those entries are refused and reported, and only the safe one is stored
-    assert [article.get("guid") for article in stored(ddb).values()] == ["urn:uuid:0c1d"]
-    assert "guid" in output(run) and "Item 0" in output(run) and "Item 1" in output(run)
+    assert run_import(str(feed), sink, run) == 0
+    # Then no unsafe id is stored: those entries import with their links as their guids, and
+    # each says so
+    assert sorted(str(article.get("guid")) for article in stored(ddb).values()) == [
+        "https://old.example.org/0",
+        "https://old.example.org/1",
+        "urn:uuid:0c1d",
+    ]
+    text = output(run)
+    assert "Item 0): lost its id 'javascript:alert(1)'" in text
+    assert "Item 1): lost its id 'DATA:text/html,x'" in text
+    assert "readers may see it again" in text
 
 
 def test_imported_tags_are_kept_as_the_source_wrote_them(

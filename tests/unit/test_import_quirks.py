@@ -326,3 +326,158 @@ def test_an_rss_author_that_is_only_an_address_is_named_by_it() -> None:
     assert [(a.name, a.email) for a in item.article.authors] == [
         ("jane@example.org", "jane@example.org")
     ]
+
+
+def test_an_author_named_twice_is_one_author_with_both_details() -> None:
+    people = (
+        "<author>studio@example.org (Jupiter Studio)</author>"
+        "<dc:creator>Jupiter Studio</dc:creator>"
+        "<dc:creator>jupiter studio</dc:creator>"
+    )
+    ns = f'{ITUNES} xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    item = only(
+        parse_items(rss(f"<item><title>A</title><guid>g1</guid>{people}</item>", ns=ns), "f.xml")
+    )
+    assert item.article is not None and item.problem is None
+    assert [(a.name, a.email) for a in item.article.authors] == [
+        ("Jupiter Studio", "studio@example.org")
+    ]
+
+
+PODCAST_NS = f'{ITUNES} xmlns:podcast="https://podcastindex.org/namespace/1.0"'
+SHOW = (
+    "<link>https://example.org/</link><description>d</description>"
+    "<itunes:author>A</itunes:author><itunes:owner><itunes:name>O</itunes:name>"
+    "<itunes:email>o@example.org</itunes:email></itunes:owner>"
+    '<itunes:image href="https://example.org/a.jpg"/><itunes:category text="Technology"/>'
+)
+
+
+def test_podcast_index_transcripts_and_chapters_are_imported() -> None:
+    item = only(
+        parse_items(
+            rss(
+                f"<item><guid>ep</guid><title>E</title>{AUDIO}"
+                '<podcast:transcript url="https://example.org/1.vtt" type="text/vtt"/>'
+                '<podcast:chapters url="https://example.org/1.json" '
+                'type="application/json+chapters"/></item>',
+                ns=PODCAST_NS,
+            ),
+            "f.xml",
+        )
+    )
+    assert item.article is not None and item.article.podcast is not None
+    assert [(str(t.url), t.type) for t in item.article.podcast.transcripts] == [
+        ("https://example.org/1.vtt", "text/vtt")
+    ]
+    assert str(item.article.podcast.chapters_url) == "https://example.org/1.json"
+
+
+def test_episode_artwork_written_as_text_is_kept() -> None:
+    item = only(
+        parse_items(
+            rss(
+                f"<item><guid>ep</guid><title>E</title>{AUDIO}"
+                "<itunes:image>https://example.org/ep.jpg</itunes:image></item>"
+            ),
+            "f.xml",
+        )
+    )
+    assert item.article is not None and item.article.podcast is not None
+    assert str(item.article.podcast.image) == "https://example.org/ep.jpg"
+
+
+def test_an_episode_with_neither_guid_nor_link_is_known_by_its_enclosure() -> None:
+    item = only(parse_items(rss(f"<item><title>E</title>{AUDIO}</item>"), "f.xml"))
+    assert item.skip is None and item.article is not None
+    assert item.article.guid == "http://example.org/a.mp3"
+
+
+def test_a_duration_that_is_not_h_mm_ss_is_reported() -> None:
+    item = only(
+        parse_items(
+            rss(
+                f"<item><guid>ep</guid><title>E</title>{AUDIO}"
+                "<itunes:duration>45 min</itunes:duration></item>"
+            ),
+            "f.xml",
+        )
+    )
+    assert "field: itunes duration '45 min' (not H:MM:SS)" in lost(item)
+
+
+def test_a_guid_of_a_refused_scheme_imports_under_a_stand_in_and_says_so() -> None:
+    item = only(
+        parse_items(
+            rss(
+                '<item><guid isPermaLink="false">gid://art19-episode-locator/V0/Ck8i</guid>'
+                f"<title>E</title>{AUDIO}</item>"
+            ),
+            "f.xml",
+        )
+    )
+    assert item.article is not None
+    assert item.article.guid == f"urn:uuid:{item.article_id}"
+    assert "guid: its id 'gid://art19-episode-locator/V0/Ck8i'" in lost(item)
+    assert "readers may see it again" in lost(item)
+
+
+def test_a_space_in_an_enclosure_url_is_encoded() -> None:
+    enclosure = '<enclosure url="https://example.org/my episode.mp3" type="audio/mpeg" length="9"/>'
+    item = only(parse_items(rss(f"<item><guid>ep</guid><title>E</title>{enclosure}</item>"), "f"))
+    assert item.article is not None
+    assert [str(a.url) for a in item.article.attachments] == [
+        "https://example.org/my%20episode.mp3"
+    ]
+
+
+def test_empty_categories_say_nothing() -> None:
+    item = only(
+        parse_items(rss("<item><guid>g</guid><title>E</title><category></category></item>"), "f")
+    )
+    assert item.article is not None and not item.losses and item.article.tags == []
+
+
+def test_template_content_is_reported_gone_with_it() -> None:
+    html = "&lt;p&gt;a&lt;/p&gt;&lt;template&gt;&lt;p&gt;t&lt;/p&gt;&lt;/template&gt;"
+    item = only(
+        parse_items(
+            rss(f"<item><guid>g</guid><title>E</title><description>{html}</description></item>"),
+            "f",
+        )
+    )
+    assert lost(item) == "element: elements <template> with all they held"
+
+
+@pytest.mark.parametrize(
+    ("extra", "lost_note"),
+    [
+        ("<language>en_US</language>", None),
+        ("<language>english</language>", "language 'english': not valid"),
+        ('<podcast:funding url="/support">Support us</podcast:funding>', None),
+        ("<podcast:guid>y0ur-gu1d-g035-h3r3</podcast:guid>", "guid 'y0ur-gu1d-g035-h3r3'"),
+        (f"<itunes:summary>{'word ' * 1000}</itunes:summary>", None),
+    ],
+)
+def test_a_channel_loses_what_is_invalid_in_its_optional_fields_not_the_run(
+    extra: str, lost_note: str | None
+) -> None:
+    from contentfeed_cli.tools.show import _repaired
+
+    channel = channel_show(rss("", channel=SHOW + extra, ns=PODCAST_NS), "f.xml")
+    notes = list(channel.losses)
+    show = _repaired(dict(channel.document), notes)
+    assert len(show.description) <= 4000
+    assert lost_note is None or any(lost_note in note for note in notes), notes
+    if "en_US" in extra:
+        assert show.language == "en-US"
+    if "funding" in extra:
+        assert [str(f.url) for f in show.funding] == ["https://example.org/support"]
+
+
+def test_a_channel_with_an_undeclared_itunes_prefix_and_an_owner_without_a_name() -> None:
+    channel = SHOW.replace("<itunes:name>O</itunes:name>", "")
+    show = channel_show(rss("", channel=channel, ns=""), "f.xml").document
+    assert show["author"] == "A" and show["owner"] == {"name": "A", "email": "o@example.org"}
+    assert show["image"] == "https://example.org/a.jpg"
+    assert show["categories"] == [{"name": "Technology", "subcategory": None}]

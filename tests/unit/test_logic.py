@@ -170,3 +170,13 @@ def test_the_api_export_and_patch_documents_share_one_shape_and_time_format() ->
     assert current["published_at"] == "2026-11-25T12:00:00Z"
     assert out["created_at"] == line["created_at"] == "2026-11-25T12:00:00Z"
     assert out["id"] == line["id"] == stored.id and out["version"] == line["version"]
+
+
+def test_fallback_wrappers_are_unwrapped_not_kept_as_visible_markup() -> None:
+    # Given a lazy-loaded image's fallback, as many sites write it, and a script hidden in one
+    html = (
+        '<p>a</p><noscript><p>fallback</p><img src="https://example.org/n.png"></noscript>'
+        "<NOEMBED ><script>alert(1)</script>x</NOEMBED>"
+    )
+    # Then their content is sanitised as the HTML it is: kept as markup, never as text
+    assert clean_html(html) == '<p>a</p><p>fallback</p><img src="https://example.org/n.png">x'

@@ -62,6 +62,7 @@ from contentfeed.models.api import (
     ArticleId,
     ArticleIn,
     AttachmentIn,
+    Guid,
     ImageIn,
     PersonIn,
     PodcastIn,
@@ -73,7 +74,7 @@ from contentfeed.rendering.identity import GUID_NAMESPACE
 from contentfeed.text import slugify
 from contentfeed_cli.tools.fetch import FetchError, FetchPolicy, fetch
 from contentfeed_cli.tools.report import Report
-from contentfeed_cli.tools.show import ChannelShow, channel_show, entry_explicit, sync_show
+from contentfeed_cli.tools.show import ChannelShow, channel_show, entry_podcast, sync_show
 from contentfeed_cli.tools.sink import OUTPUT_FIELDS, ItemFailed, RunAborted, Sink
 from contentfeed_cli.tools.sync import Outcome, sync
 
@@ -83,12 +84,13 @@ articles would get new ids, and the next import would duplicate them."""
 HTML_TYPES = frozenset({media.HTML, media.XHTML})
 EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
 """Elements sanitising removes that stood for media: reported as embeds, by what they showed."""
-GONE_WITH_CONTENT = frozenset({"script", "style", "math", "svg"})
+GONE_WITH_CONTENT = frozenset({"script", "style", "math", "svg", "template"})
 """Elements sanitising removes with all they hold, their text too (MathML and SVG are not HTML
 to the sanitiser's parser)."""
 _URL_ATTRIBUTES = ("href", "src", "cite")
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
+_GUIDS: TypeAdapter[str] = TypeAdapter(Guid)
 _LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _JSON_FEED = "https://jsonfeed.org/version/1"
@@ -218,7 +220,7 @@ def _http(url: str | None, base: str) -> str | None:
     case: ``HTTP://`` is the same URL), else None."""
     if not url:
         return None
-    resolved = absolute_url(url, base)
+    resolved = absolute_url(url.strip().replace(" ", "%20"), base)  # "my episode.mp3"
     scheme = urlsplit(resolved).scheme  # lower case, whatever the URL says
     if scheme not in ("http", "https"):
         return None
@@ -246,12 +248,28 @@ def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], lis
         else:
             if name or full["email"] or full["url"]:
                 lost.append(f"author {name or full['email'] or full['url']!r} (no usable name)")
+    people = _one_each(people, lost)
     if len(people) > MAX_AUTHORS:
         lost.append(
             f"authors after the first {MAX_AUTHORS}: "
             + ", ".join(p["name"] for p in people[MAX_AUTHORS:])
         )
     return people[:MAX_AUTHORS], lost
+
+
+def _one_each(people: list[dict[str, str]], lost: list[str]) -> list[dict[str, str]]:
+    """Each author once (a feed may name one in ``dc:creator`` and again in ``itunes:author``,
+    with an e-mail one time and not the other): the first keeps what a repeat adds; a repeat
+    that contradicts it is reported."""
+    by_slug: dict[str, dict[str, str]] = {}
+    for person in people:
+        first = by_slug.setdefault(slugify(person["name"]), person)
+        if first is person:
+            continue
+        for detail in ("email", "url"):
+            if detail in person and first.setdefault(detail, person[detail]) != person[detail]:
+                lost.append(f"{person['name']}'s other {detail} {person[detail]}")
+    return list(by_slug.values())
 
 
 def _tags(raw: Iterable[str]) -> tuple[list[str], str]:
@@ -264,6 +282,8 @@ def _tags(raw: Iterable[str]) -> tuple[list[str], str]:
     reported: set[str] = set()
     for tag in raw:
         term = " ".join(str(tag or "").split())
+        if not term:
+            continue  # an empty category names nothing
         slug = slugify(term)
         why = None
         try:
@@ -539,6 +559,7 @@ def build_items(entries: Iterable[tuple[str, SourceEntry | str]], feed: FeedDefa
             continue
         seen[entry.guid] = name
         article_id = str(uuid.uuid5(IMPORT_NAMESPACE, entry.guid))
+        entry = _with_usable_guid(entry, article_id)
         document, losses, refused = entry_item(entry, feed)
         if document is None:
             losses.append(("too large", "the whole entry"))
@@ -551,6 +572,24 @@ def build_items(entries: Iterable[tuple[str, SourceEntry | str]], feed: FeedDefa
             continue
         items.append(Item(name, article_id, article, losses=tuple(losses)))
     return items
+
+
+def _with_usable_guid(entry: SourceEntry, article_id: str) -> SourceEntry:
+    """The entry, with its link (else ``urn:uuid:`` of its id) as its guid when its own is not
+    one the service keeps (a scheme it does not allow, such as ART19's ``gid://…``): the entry
+    imports, and the loss says that readers may see it once more."""
+    try:
+        _GUIDS.validate_python(entry.guid)
+    except ValidationError as error:
+        link = _http(entry.link, "")
+        stand_in = link if link and link != entry.guid else f"urn:uuid:{article_id}"
+        why = _issues(error).removeprefix(": ")
+        loss = (
+            "guid",
+            f"its id {entry.guid!r} ({why}): its guid is {stand_in}, so readers may see it again",
+        )
+        return replace(entry, guid=stand_in, losses=[*entry.losses, loss])
+    return entry
 
 
 def _entry_name(number: int, title: str, *, is_html: bool = False) -> str:
@@ -638,16 +677,22 @@ def feed_entries(
         authors=[_person(a) for a in meta.get("authors") or []],
         language=_language(meta.get("language")),
     )
-    explicit_by_id = entry_explicit(data) if b"explicit" in data else {}
+    extras_by_id = entry_podcast(data) if b"itunes" in data or b"podcast" in data else {}
     entries: list[tuple[str, SourceEntry | str]] = []
     for number, entry in enumerate(parsed.entries, 1):
-        guid = str(entry.get("id") or entry.get("link") or "").strip()
+        enclosures = entry.get("enclosures") or []
+        guid = str(  # podcast apps know an episode with neither by its enclosure
+            entry.get("id")
+            or entry.get("link")
+            or (enclosures[0].get("href") if enclosures else "")
+        ).strip()
+        extras = extras_by_id.get(guid, {})
         title_detail = entry.get("title_detail") or {}
         content = entry.get("content") or []
         summary_detail = entry.get("summary_detail") or {}
         media = [
             {"url": e.get("href"), "type": e.get("type"), "length": e.get("length")}
-            for e in entry.get("enclosures") or []
+            for e in enclosures
         ]
         media += [
             {
@@ -667,21 +712,27 @@ def feed_entries(
             media += [{"url": t.get("url"), "image": True} for t in thumbnails[:1]]
         episode_type = str(entry.get("itunes_episodetype") or "").strip().lower()
         explicit = entry.get("itunes_explicit")
-        explicit = explicit if isinstance(explicit, bool) else explicit_by_id.get(guid)
+        explicit = explicit if isinstance(explicit, bool) else extras.get("explicit")
         podcast = {
             "episode": _whole(entry.get("itunes_episode")),
             "season": _whole(entry.get("itunes_season")),
             "episode_type": episode_type or None,
             "explicit": explicit,
-            "image": (entry.get("image") or {}).get("href"),
+            "image": (entry.get("image") or {}).get("href") or extras.get("image"),
+            "transcripts": extras.get("transcripts"),
+            "chapters_url": extras.get("chapters_url"),
         }
         html = (content[0].get("value") if content else None) or None
+        written_duration = str(entry.get("itunes_duration") or "").strip()
+        duration = _seconds(written_duration)
         summary = entry.get("summary")
         if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
             summary = None
         if html and content[0].get("type") not in HTML_TYPES:  # Atom type="text"
             html = text_html(html)
         losses: list[tuple[str, str]] = []
+        if written_duration and duration is None:
+            losses.append(("field", f"itunes duration {written_duration!r} (not H:MM:SS)"))
         published = _feed_date(entry, "published", losses)
         updated = _feed_date(entry, "updated", losses)
         entries.append(
@@ -711,7 +762,7 @@ def feed_entries(
                     ],
                     media=media,
                     language=title_detail.get("language"),
-                    duration=_seconds(entry.get("itunes_duration")),
+                    duration=duration,
                     podcast=podcast,
                     losses=losses,
                 ),

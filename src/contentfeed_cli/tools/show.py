@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from contentfeed.models.api import ShowIn
 from contentfeed.models.categories import category_problem
 from contentfeed.models.show import podcast_guid
-from contentfeed.rendering.html import text_excerpt
+from contentfeed.rendering.html import absolute_url, text_excerpt
 from contentfeed_cli.tools.sink import ItemFailed, RunAborted, Sink
 
 ITUNES_URI = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -68,34 +68,52 @@ def _tree(data: bytes) -> Any:
         return None
     for element in root.iter():
         tag = element.tag
-        if isinstance(tag, str) and tag.startswith("{") and not tag.startswith(ITUNES):
+        if not isinstance(tag, str) or tag.startswith(ITUNES):
+            continue
+        if tag.startswith("itunes:"):  # the prefix used without its declaration, as feeds do
+            element.tag = ITUNES + tag.removeprefix("itunes:")
+        elif tag.startswith("{"):
             uri, _, local = tag[1:].partition("}")
             if uri.lower() == ITUNES_URI.lower():
                 element.tag = ITUNES + local
     return root
 
 
-def entry_explicit(data: bytes) -> dict[str, bool]:
-    """Each item's ``itunes:explicit``, by its guid (Atom: id) or else its link, as the importer
-    keys entries: every value Apple documents (``true``/``false``, and the older ``yes``, ``no``,
-    ``clean``), where feedparser reads only ``yes`` and ``clean``."""
+def entry_podcast(data: bytes) -> dict[str, dict[str, Any]]:
+    """Episode fields feedparser does not read, for each item that has any, by its guid (Atom:
+    id) or else its link, as the importer keys entries: ``explicit`` in every value Apple
+    documents (``true``/``false``, and the older ``yes``, ``no``, ``clean``; feedparser reads
+    only ``yes`` and ``clean``), ``image`` written as ``itunes:image``'s text, and the Podcast
+    Index ``transcripts`` and ``chapters_url``."""
     root = _tree(data)
-    found: dict[str, bool] = {}
+    found: dict[str, dict[str, Any]] = {}
     for item in root.iter() if root is not None else ():
         if not isinstance(item.tag, str) or _local(item.tag) not in ("item", "entry"):
             continue
+        fields: dict[str, Any] = {}
         explicit = item.find(f"{ITUNES}explicit")
-        value = None if explicit is None else _yes(explicit.text or "")
-        if value is None:
-            continue
+        if explicit is not None and _yes(explicit.text or "") is not None:
+            fields["explicit"] = _yes(explicit.text or "")
+        image = item.find(f"{ITUNES}image")
+        if image is not None and not image.get("href") and _text(image, "."):
+            fields["image"] = _text(image, ".")
+        transcripts = [
+            {"url": t.get("url"), "type": t.get("type"), "language": t.get("language")}
+            for t in item.findall(f"{PODCAST}transcript")
+        ]
+        if transcripts:
+            fields["transcripts"] = transcripts
+        chapters = item.find(f"{PODCAST}chapters")
+        if chapters is not None and chapters.get("url"):
+            fields["chapters_url"] = chapters.get("url")
         children = {
             _local(child.tag): (child.text or child.get("href") or "").strip()
             for child in reversed(item)  # the first of each name wins
             if isinstance(child.tag, str)
         }
         key = children.get("guid") or children.get("id") or children.get("link")
-        if key:
-            found.setdefault(key, value)
+        if fields and key:
+            found.setdefault(key, fields)
     return found
 
 
@@ -111,14 +129,16 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
     if channel is None:
         raise RunAborted(f"{source}: --show needs an RSS feed with a <channel> (a podcast feed)")
     losses: list[str] = []
-    description = _text(channel, f"{ITUNES}summary") or text_excerpt(
-        _text(channel, "description"), 4000
+    description = text_excerpt(
+        _text(channel, f"{ITUNES}summary") or _text(channel, "description"), 4000
     )
     owner = channel.find(f"{ITUNES}owner")
     image = channel.find(f"{ITUNES}image")
     categories: list[dict[str, Any]] = []
     for element in channel.findall(f"{ITUNES}category"):
         name = element.get("text") or ""
+        if not name.strip():
+            continue  # an empty category names nothing
         subs = [sub.get("text") or "" for sub in element.findall(f"{ITUNES}category")]
         sub = next((s for s in subs if category_problem(name, s) is None), None)
         if category_problem(name, sub) is not None:
@@ -134,8 +154,12 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
                     else f"not one of Apple's subcategories of {name!r}"
                 )
                 losses.append(f"subcategory {other!r} of {name!r}: {why}")
+    home = _text(channel, "link")
     funding = [
-        {"url": f.get("url"), "text": " ".join((f.text or "").split()) or f.get("url")}
+        {
+            "url": absolute_url(f.get("url") or "", home) if home else f.get("url"),
+            "text": text_excerpt(" ".join((f.text or "").split()) or f.get("url") or "", 128),
+        }
         for f in channel.findall(f"{PODCAST}funding")
     ]
     self_link = next(
@@ -151,17 +175,22 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
         podcast_guid(feed_url) if feed_url else None
     )
     show_type = _text(channel, f"{ITUNES}type").lower()
+    author = _text(channel, f"{ITUNES}author") or _text(channel, "managingEditor")
     document: dict[str, Any] = {
         "title": _text(channel, "title"),
         "description": description,
-        "author": _text(channel, f"{ITUNES}author") or _text(channel, "managingEditor"),
+        "author": author,
         "owner": None
         if owner is None
-        else {"name": _text(owner, f"{ITUNES}name"), "email": _text(owner, f"{ITUNES}email")},
-        "image": None if image is None else image.get("href"),
+        else {
+            "name": _text(owner, f"{ITUNES}name") or author,
+            "email": _text(owner, f"{ITUNES}email"),
+        },
+        # the artwork in href, as Apple documents it, or as the element's text, as some write it
+        "image": None if image is None else image.get("href") or _text(image, "."),
         "categories": categories,
         "explicit": _yes(_text(channel, f"{ITUNES}explicit")),
-        "language": _text(channel, "language") or None,
+        "language": _text(channel, "language").replace("_", "-") or None,
         "type": show_type if show_type in ("episodic", "serial") else None,
         "complete": _yes(_text(channel, f"{ITUNES}complete")),
         "locked": _yes(_text(channel, f"{PODCAST}locked")),
@@ -176,6 +205,38 @@ def _issues(error: ValidationError) -> str:
         f"{'.'.join(str(p) for p in item['loc'])}: {item['msg'].removeprefix('Value error, ')}"
         for item in error.errors(include_url=False)
     )
+
+
+OPTIONAL = frozenset({"language", "funding", "guid", "explicit", "type", "complete", "locked"})
+"""Show fields a channel may lose (each reported) rather than stop the import: the show has a
+default for each."""
+
+
+def _repaired(document: dict[str, Any], notes: list[str]) -> ShowIn:
+    """The show ``document`` makes, once it has lost what is invalid in its optional fields (a
+    language Apple would not take, a funding link that is not a URL…), each loss in ``notes``;
+    :class:`ValidationError` when a field it needs is invalid."""
+    for _ in range(len(OPTIONAL) + 1):
+        try:
+            return ShowIn.model_validate(document)
+        except ValidationError as error:
+            issues = error.errors(include_url=False)
+            if not all(issue["loc"] and issue["loc"][0] in OPTIONAL for issue in issues):
+                raise
+            dropped: dict[str, set[int]] = {}
+            for issue in issues:
+                name, rest = str(issue["loc"][0]), issue["loc"][1:]
+                dropped.setdefault(name, set())
+                if rest and isinstance(rest[0], int) and isinstance(document[name], list):
+                    dropped[name].add(rest[0])
+            for name, indexes in dropped.items():
+                if indexes:
+                    for index in sorted(indexes, reverse=True):
+                        notes.append(f"{name} {document[name][index]!r}: not valid")
+                        del document[name][index]
+                else:
+                    notes.append(f"{name} {document.pop(name)!r}: not valid")
+    return ShowIn.model_validate(document)
 
 
 def _same(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
@@ -198,7 +259,7 @@ def sync_show(sink: Sink, slug: str, channel: ChannelShow) -> tuple[str, list[st
             )
         document["guid"] = current["guid"]
     try:
-        show = ShowIn.model_validate(document)
+        show = _repaired(document, notes)
     except ValidationError as error:
         if current is None:
             raise RunAborted(

@@ -177,11 +177,17 @@ def has_content(html: str) -> bool:
     return not is_blank(html) or _EMBED.search(html) is not None
 
 
+_FALLBACK_WRAPPER = re.compile(r"</?(?:noscript|noembed|noframes)\b[^>]*>", re.IGNORECASE)
+"""Wrappers of what a page shows without scripts, embeds or frames (a lazy-loaded image's plain
+``<img>``): the sanitiser's parser takes their content for raw text and would keep the markup
+as visible text, so they are unwrapped and their content sanitised as the HTML it is."""
+
+
 def clean_html(html: str) -> str:
     """Remove scripts, styles, event handlers and javascript:/data: URLs; keep editorial markup,
     and a link in place of each embedded player."""
     return nh3.clean(
-        degrade_embeds(html),
+        degrade_embeds(_FALLBACK_WRAPPER.sub("", html)),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
