@@ -388,9 +388,11 @@ def test_episode_artwork_written_as_text_is_kept() -> None:
 
 
 def test_an_episode_with_neither_guid_nor_link_is_known_by_its_enclosure() -> None:
-    item = only(parse_items(rss(f"<item><title>E</title>{AUDIO}</item>"), "f.xml"))
+    explicit = "<itunes:explicit>true</itunes:explicit>"
+    item = only(parse_items(rss(f"<item><title>E</title>{AUDIO}{explicit}</item>"), "f.xml"))
     assert item.skip is None and item.article is not None
     assert item.article.guid == "http://example.org/a.mp3"
+    assert item.article.podcast is not None and item.article.podcast.explicit is True
 
 
 def test_a_duration_that_is_not_h_mm_ss_is_reported() -> None:
@@ -481,3 +483,19 @@ def test_a_channel_with_an_undeclared_itunes_prefix_and_an_owner_without_a_name(
     assert show["author"] == "A" and show["owner"] == {"name": "A", "email": "o@example.org"}
     assert show["image"] == "https://example.org/a.jpg"
     assert show["categories"] == [{"name": "Technology", "subcategory": None}]
+
+
+def test_a_noscript_fallback_is_kept_as_html_and_not_reported() -> None:
+    fallback = (
+        "&lt;p&gt;a&lt;/p&gt;&lt;noscript&gt;&lt;img src='https://e.org/n.png'&gt;&lt;/noscript&gt;"
+    )
+    item = only(
+        parse_items(
+            rss(
+                f"<item><guid>g</guid><title>E</title><description>{fallback}</description></item>"
+            ),
+            "f",
+        )
+    )
+    assert not item.losses
+    assert item.article is not None and "<noscript>" in (item.article.content_html or "")

@@ -84,6 +84,8 @@ articles would get new ids, and the next import would duplicate them."""
 HTML_TYPES = frozenset({media.HTML, media.XHTML})
 EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
 """Elements sanitising removes that stood for media: reported as embeds, by what they showed."""
+UNWRAPPED = frozenset({"noscript", "noembed", "noframes"})
+"""Wrappers sanitising removes while keeping what they hold as HTML: nothing a reader misses."""
 GONE_WITH_CONTENT = frozenset({"script", "style", "math", "svg", "template"})
 """Elements sanitising removes with all they hold, their text too (MathML and SVG are not HTML
 to the sanitiser's parser)."""
@@ -443,6 +445,8 @@ def html_losses(html: str) -> list[tuple[str, str]]:
                 inner = element.find(".//source")
                 source = inner.get("src", "") if inner is not None else ""
             embeds.append(f"{tag} {source}".strip())
+        elif tag in UNWRAPPED:
+            continue
         elif tag not in ALLOWED_TAGS:
             if not any(
                 str(a.tag).lower() in EMBEDS | GONE_WITH_CONTENT

@@ -81,7 +81,7 @@ def _tree(data: bytes) -> Any:
 
 def entry_podcast(data: bytes) -> dict[str, dict[str, Any]]:
     """Episode fields feedparser does not read, for each item that has any, by its guid (Atom:
-    id) or else its link, as the importer keys entries: ``explicit`` in every value Apple
+    id), else its link, else its enclosure's URL, as the importer keys entries: ``explicit`` in every value Apple
     documents (``true``/``false``, and the older ``yes``, ``no``, ``clean``; feedparser reads
     only ``yes`` and ``clean``), ``image`` written as ``itunes:image``'s text, and the Podcast
     Index ``transcripts`` and ``chapters_url``."""
@@ -107,11 +107,11 @@ def entry_podcast(data: bytes) -> dict[str, dict[str, Any]]:
         if chapters is not None and chapters.get("url"):
             fields["chapters_url"] = chapters.get("url")
         children = {
-            _local(child.tag): (child.text or child.get("href") or "").strip()
+            _local(child.tag): (child.text or child.get("href") or child.get("url") or "").strip()
             for child in reversed(item)  # the first of each name wins
             if isinstance(child.tag, str)
         }
-        key = children.get("guid") or children.get("id") or children.get("link")
+        key = next(filter(None, (children.get(n) for n in ("guid", "id", "link", "enclosure"))), "")
         if fields and key:
             found.setdefault(key, fields)
     return found
