@@ -360,7 +360,8 @@ def test_podcast_index_transcripts_and_chapters_are_imported() -> None:
                 f"<item><guid>ep</guid><title>E</title>{AUDIO}"
                 '<podcast:transcript url="https://example.org/1.vtt" type="text/vtt"/>'
                 '<podcast:chapters url="https://example.org/1.json" '
-                'type="application/json+chapters"/></item>',
+                'type="application/json+chapters"/><podcast:person>Ann</podcast:person>'
+                '<podcast:soundbite startTime="1" duration="2"/></item>',
                 ns=PODCAST_NS,
             ),
             "f.xml",
@@ -371,6 +372,7 @@ def test_podcast_index_transcripts_and_chapters_are_imported() -> None:
         ("https://example.org/1.vtt", "text/vtt")
     ]
     assert str(item.article.podcast.chapters_url) == "https://example.org/1.json"
+    assert lost(item) == "extension: podcast:person | extension: podcast:soundbite"
 
 
 def test_episode_artwork_written_as_text_is_kept() -> None:

@@ -735,6 +735,7 @@ def feed_entries(
         if html and content[0].get("type") not in HTML_TYPES:  # Atom type="text"
             html = text_html(html)
         losses: list[tuple[str, str]] = []
+        losses += [("extension", f"podcast:{name}") for name in extras.get("unread", ())]
         if written_duration and duration is None:
             losses.append(("field", f"itunes duration {written_duration!r} (not H:MM:SS)"))
         published = _feed_date(entry, "published", losses)

@@ -83,8 +83,9 @@ def entry_podcast(data: bytes) -> dict[str, dict[str, Any]]:
     """Episode fields feedparser does not read, for each item that has any, by its guid (Atom:
     id), else its link, else its enclosure's URL, as the importer keys entries: ``explicit`` in every value Apple
     documents (``true``/``false``, and the older ``yes``, ``no``, ``clean``; feedparser reads
-    only ``yes`` and ``clean``), ``image`` written as ``itunes:image``'s text, and the Podcast
-    Index ``transcripts`` and ``chapters_url``."""
+    only ``yes`` and ``clean``), ``image`` written as ``itunes:image``'s text, the Podcast
+    Index ``transcripts`` and ``chapters_url``, and the names of the Podcast Index elements the
+    service does not keep (``unread``: ``person``, ``soundbite``…)."""
     root = _tree(data)
     found: dict[str, dict[str, Any]] = {}
     for item in root.iter() if root is not None else ():
@@ -106,6 +107,13 @@ def entry_podcast(data: bytes) -> dict[str, dict[str, Any]]:
         chapters = item.find(f"{PODCAST}chapters")
         if chapters is not None and chapters.get("url"):
             fields["chapters_url"] = chapters.get("url")
+        unread = {
+            _local(child.tag)
+            for child in item
+            if isinstance(child.tag, str) and child.tag.startswith(PODCAST)
+        } - {"transcript", "chapters"}
+        if unread:
+            fields["unread"] = sorted(unread)
         children = {
             _local(child.tag): (child.text or child.get("href") or child.get("url") or "").strip()
             for child in reversed(item)  # the first of each name wins
