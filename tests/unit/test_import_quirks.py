@@ -501,3 +501,17 @@ def test_a_noscript_fallback_is_kept_as_html_and_not_reported() -> None:
     )
     assert not item.losses
     assert item.article is not None and "<noscript>" in (item.article.content_html or "")
+
+
+def test_image_is_img_and_an_unsafe_srcset_is_reported() -> None:
+    html = (
+        "&lt;image src='https://e.org/a.png' alt='a'&gt;"
+        "&lt;img src='https://e.org/b.png' srcset='javascript:alert(1) 2x'&gt;"
+    )
+    item = only(
+        parse_items(
+            rss(f"<item><guid>g</guid><title>E</title><description>{html}</description></item>"),
+            "f",
+        )
+    )
+    assert lost(item) == "link: 1 link(s) with a scheme other than http, https or mailto"

@@ -89,7 +89,7 @@ UNWRAPPED = frozenset({"noscript", "noembed", "noframes"})
 GONE_WITH_CONTENT = frozenset({"script", "style", "math", "svg", "template"})
 """Elements sanitising removes with all they hold, their text too (MathML and SVG are not HTML
 to the sanitiser's parser)."""
-_URL_ATTRIBUTES = ("href", "src", "cite")
+_URL_ATTRIBUTES = ("href", "src", "srcset", "cite")
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
 _GUIDS: TypeAdapter[str] = TypeAdapter(Guid)
@@ -439,6 +439,7 @@ def html_losses(html: str) -> list[tuple[str, str]]:
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions: never content
         tag = element.tag.lower()
+        tag = "img" if tag == "image" else tag  # what every HTML parser makes of <image>
         if tag in EMBEDS:
             source = element.get("src") or element.get("data") or ""
             if not source:
