@@ -288,9 +288,17 @@ def test_atom_out_of_line_content_is_a_medium_not_lost_silently() -> None:
             "f.atom",
         )
     )
-    assert "enclosure audio/mpeg http://example.org/ep.mp3: length (bytes) is required" in lost(
-        item
-    )
+    assert item.article is not None
+    assert [str(a.url) for a in item.article.attachments] == ["http://example.org/ep.mp3"]
+
+
+@pytest.mark.parametrize(("written", "length"), [("", 0), ("-1", 0), ("1,234", 1234)])
+def test_an_episode_of_unknown_length_stays_an_episode(written: str, length: int) -> None:
+    enclosure = f'<enclosure url="https://example.org/1.mp3" type="audio/mpeg" length="{written}"/>'
+    item = only(parse_items(rss(f"<item><guid>g</guid><title>E</title>{enclosure}</item>"), "f"))
+    assert item.article is not None
+    assert [(a.type, a.length) for a in item.article.attachments] == [("audio/mpeg", length)]
+    assert ("unknown, is written as 0" in lost(item)) == (length == 0)
 
 
 def test_a_media_thumbnail_is_the_picture_of_an_entry_without_one() -> None:

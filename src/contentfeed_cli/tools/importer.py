@@ -336,7 +336,8 @@ def _media(
         url = _http(medium.get("url"), base)
         if not kind and url:  # media:content often says nothing (The Guardian): ask the path
             kind = mimetypes.guess_type(urlsplit(url).path)[0] or ""
-        length = _count(medium.get("length"))
+        written_length = str(medium.get("length") or "").strip()
+        length = _count(written_length.replace(",", ""))  # "1,234"
         if image is None and url and (kind.startswith("image/") or medium.get("image")):
             candidate = {"url": url, "type": kind or None, "length": length}
             for attempt in (candidate, {"url": url}):
@@ -355,6 +356,10 @@ def _media(
         first_playable = playable and not any(
             a["type"].startswith(("audio/", "video/")) for a in attachments
         )
+        if playable and length is None:  # the RSS Best Practices Profile's "size unknown"
+            what = f"its length {written_length!r}" if written_length else "its length"
+            lost.append(f"enclosure {kind} {shown}: {what}, unknown, is written as 0")
+            length = 0
         attachment = {
             "url": url,
             "type": kind,
