@@ -48,6 +48,8 @@ from contentfeed.http import media
 from contentfeed.logic.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
+    FALLBACK_WRAPPERS,
+    REMOVED_WITH_CONTENT,
     URL_SCHEMES,
     clean_html,
     has_content,
@@ -73,7 +75,7 @@ from contentfeed.rendering.html import absolute_url, absolutize, text_excerpt
 from contentfeed.rendering.identity import GUID_NAMESPACE
 from contentfeed.text import slugify
 from contentfeed_cli.tools.fetch import FetchError, FetchPolicy, fetch
-from contentfeed_cli.tools.report import Report
+from contentfeed_cli.tools.report import Report, issues
 from contentfeed_cli.tools.show import ChannelShow, channel_show, entry_podcast, sync_show
 from contentfeed_cli.tools.sink import OUTPUT_FIELDS, ItemFailed, RunAborted, Sink
 from contentfeed_cli.tools.sync import Outcome, sync
@@ -84,11 +86,11 @@ articles would get new ids, and the next import would duplicate them."""
 HTML_TYPES = frozenset({media.HTML, media.XHTML})
 EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
 """Elements sanitising removes that stood for media: reported as embeds, by what they showed."""
-UNWRAPPED = frozenset({"noscript", "noembed", "noframes"})
-"""Wrappers sanitising removes while keeping what they hold as HTML: nothing a reader misses."""
-GONE_WITH_CONTENT = frozenset({"script", "style", "math", "svg", "template"})
-"""Elements sanitising removes with all they hold, their text too (MathML and SVG are not HTML
-to the sanitiser's parser)."""
+GONE_WITH_CONTENT = (REMOVED_WITH_CONTENT - EMBEDS) | {"math", "svg", "template"}
+"""Elements sanitising removes with all they hold, their text too: its own list, and what its
+parser does not take for HTML (MathML, SVG, a template's content)."""
+_HOLDERS = EMBEDS | GONE_WITH_CONTENT
+"""Elements whose descendants are reported with them, not one by one."""
 _URL_ATTRIBUTES = ("href", "src", "srcset", "cite")
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _IDS: TypeAdapter[str] = TypeAdapter(ArticleId)
@@ -147,16 +149,6 @@ def read_source(source: str, policy: FetchPolicy) -> bytes:
     if len(data) > policy.max_bytes:
         raise RunAborted(f"{source} is larger than the limit of {policy.max_bytes:,} bytes")
     return data
-
-
-def _issues(error: ValidationError) -> str:
-    """Each issue as ``field: message`` (a model-wide one without the field)."""
-    return "; ".join(
-        ".".join(str(p) for p in item["loc"])
-        + ": " * bool(item["loc"])
-        + item["msg"].removeprefix("Value error, ")
-        for item in error.errors(include_url=False)
-    )
 
 
 # ------------------------------------------------------------ one source entry
@@ -371,15 +363,15 @@ def _media(
             kept = AttachmentIn.model_validate(attachment).model_dump(exclude_none=True)
         except ValidationError as error:
             if attachment["duration"] is None:
-                lost.append(f"enclosure {kind} {shown}: {_issues(error)}")
+                lost.append(f"enclosure {kind} {shown}: {issues(error)}")
                 continue
             without_duration = {**attachment, "duration": None}
             try:
                 kept = AttachmentIn.model_validate(without_duration).model_dump(exclude_none=True)
             except ValidationError as again:
-                lost.append(f"enclosure {kind} {shown}: {_issues(again)}")
+                lost.append(f"enclosure {kind} {shown}: {issues(again)}")
                 continue
-            lost.append(f"enclosure {kind} {shown}: its duration ({_issues(error)})")
+            lost.append(f"enclosure {kind} {shown}: its duration ({issues(error)})")
         if len(attachments) == MAX_ATTACHMENTS:
             lost.append(f"enclosure {kind} {shown}: over {MAX_ATTACHMENTS} attachments")
             continue
@@ -451,14 +443,10 @@ def html_losses(html: str) -> list[tuple[str, str]]:
                 inner = element.find(".//source")
                 source = inner.get("src", "") if inner is not None else ""
             embeds.append(f"{tag} {source}".strip())
-        elif tag in UNWRAPPED:
-            continue
+        elif tag in FALLBACK_WRAPPERS:
+            continue  # unwrapped, what they hold kept: nothing a reader misses
         elif tag not in ALLOWED_TAGS:
-            if not any(
-                str(a.tag).lower() in EMBEDS | GONE_WITH_CONTENT
-                for a in element.iterancestors()
-                if isinstance(a.tag, str)
-            ):
+            if not any(str(a.tag).lower() in _HOLDERS for a in element.iterancestors()):
                 removed[tag] += 1
         else:
             allowed = ALLOWED_ATTRIBUTES.get(tag, set())
@@ -474,10 +462,10 @@ def html_losses(html: str) -> list[tuple[str, str]]:
                     unsafe += 1
     losses = [("embed", f"embedded {embed} (sanitising keeps at most a link)") for embed in embeds]
     gone = {tag: n for tag, n in removed.items() if tag in GONE_WITH_CONTENT}
-    unwrapped = {tag: n for tag, n in removed.items() if tag not in GONE_WITH_CONTENT}
+    text_kept = {tag: n for tag, n in removed.items() if tag not in GONE_WITH_CONTENT}
     if removed:
         parts = [f"{_tag_list(gone)} with all they held"] if gone else []
-        parts += [f"{_tag_list(unwrapped)} (their text stays)"] if unwrapped else []
+        parts += [f"{_tag_list(text_kept)} (their text stays)"] if text_kept else []
         losses.append(("element", "elements " + "; ".join(parts)))
     if unsafe:
         losses.append(("link", f"{unsafe} link(s) with a scheme other than http, https or mailto"))
@@ -578,7 +566,7 @@ def build_items(entries: Iterable[tuple[str, SourceEntry | str]], feed: FeedDefa
         try:
             article = ArticleIn.model_validate(document)
         except ValidationError as error:
-            items.append(Item(name, article_id, problem=_issues(error), losses=tuple(losses)))
+            items.append(Item(name, article_id, problem=issues(error), losses=tuple(losses)))
             continue
         items.append(Item(name, article_id, article, losses=tuple(losses)))
     return items
@@ -593,7 +581,7 @@ def _with_usable_guid(entry: SourceEntry, article_id: str) -> SourceEntry:
     except ValidationError as error:
         link = _http(entry.link, "")
         stand_in = link if link and link != entry.guid else f"urn:uuid:{article_id}"
-        why = _issues(error).removeprefix(": ")
+        why = issues(error)
         loss = (
             "guid",
             f"its id {entry.guid!r} ({why}): its guid is {stand_in}, so readers may see it again",
@@ -989,14 +977,14 @@ def jsonl_items(data: bytes, source: str) -> list[Item]:
             article_id = _IDS.validate_python(record["id"])
         except ValidationError as error:
             raise RunAborted(
-                f"{where}: its id is not valid ({_issues(error)}); nothing was imported"
+                f"{where}: its id is not valid ({issues(error)}); nothing was imported"
             ) from None
         fields = {k: v for k, v in record.items() if k not in OUTPUT_FIELDS}
         label = f"{name}:{number} ({str(fields.get('title') or '')[:60]})"
         try:
             article = ArticleIn.model_validate(fields)
         except ValidationError as error:
-            items.append(Item(label, article_id, problem=_issues(error)))
+            items.append(Item(label, article_id, problem=issues(error)))
             continue
         items.append(Item(label, article_id, article))
     return items

@@ -10,9 +10,24 @@ import shutil
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from contentfeed_cli.tools.sync import Outcome
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+
+def issues(error: ValidationError) -> str:
+    """Each issue of a model's validation as ``field: message`` (one about the whole value
+    without the field), joined for one report line."""
+    return "; ".join(
+        ".".join(str(p) for p in item["loc"])
+        + ": " * bool(item["loc"])
+        + item["msg"].removeprefix("Value error, ")
+        for item in error.errors(include_url=False)
+    )
+
 
 MARKS = {
     Outcome.CREATED: "✓",

@@ -22,6 +22,7 @@ from contentfeed.models.api import ShowIn
 from contentfeed.models.categories import category_problem
 from contentfeed.models.show import podcast_guid
 from contentfeed.rendering.html import absolute_url, text_excerpt
+from contentfeed_cli.tools.report import issues
 from contentfeed_cli.tools.sink import ItemFailed, RunAborted, Sink
 
 ITUNES_URI = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -208,13 +209,6 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
     return ChannelShow({k: v for k, v in document.items() if v not in (None, "")}, tuple(losses))
 
 
-def _issues(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in item['loc'])}: {item['msg'].removeprefix('Value error, ')}"
-        for item in error.errors(include_url=False)
-    )
-
-
 OPTIONAL = frozenset({"language", "funding", "guid", "explicit", "type", "complete", "locked"})
 """Show fields a channel may lose (each reported) rather than stop the import: the show has a
 default for each."""
@@ -271,10 +265,10 @@ def sync_show(sink: Sink, slug: str, channel: ChannelShow) -> tuple[str, list[st
     except ValidationError as error:
         if current is None:
             raise RunAborted(
-                f"--show {slug}: this feed's channel cannot make the show ({_issues(error)}); "
+                f"--show {slug}: this feed's channel cannot make the show ({issues(error)}); "
                 f"create it with PUT /shows/{slug}, then import again"
             ) from None
-        notes.append(f"the show was left as it was: the channel lacks {_issues(error)}")
+        notes.append(f"the show was left as it was: the channel lacks {issues(error)}")
         return "unchanged", notes
     wanted = show.model_dump(mode="json", exclude_none=True)
     if current is not None:

@@ -177,10 +177,13 @@ def has_content(html: str) -> bool:
     return not is_blank(html) or _EMBED.search(html) is not None
 
 
-_FALLBACK_WRAPPER = re.compile(r"</?(?:noscript|noembed|noframes)\b[^>]*>", re.IGNORECASE)
+FALLBACK_WRAPPERS = frozenset({"noscript", "noembed", "noframes"})
 """Wrappers of what a page shows without scripts, embeds or frames (a lazy-loaded image's plain
 ``<img>``): the sanitiser's parser takes their content for raw text and would keep the markup
 as visible text, so they are unwrapped and their content sanitised as the HTML it is."""
+_FALLBACK_WRAPPER = re.compile(
+    rf"</?(?:{'|'.join(sorted(FALLBACK_WRAPPERS))})\b[^>]*>", re.IGNORECASE
+)
 
 
 def clean_html(html: str) -> str:
