@@ -452,3 +452,10 @@ def test_image_is_img_and_an_unsafe_srcset_is_reported() -> None:
     )
     item = imported(f"<item><guid>g</guid><title>E</title><description>{html}</description></item>")
     assert lost(item) == "link: 1 link(s) with a scheme other than http, https or mailto"
+
+
+def test_a_long_title_without_spaces_is_cut_within_the_limit() -> None:
+    item = imported(f"<item><guid>g</guid><title>{'東' * 400}</title></item>")
+    assert item.article is not None, item.problem
+    assert len(item.article.title) == 300 and item.article.title.endswith("…")
+    assert "text: the end of its title (cut to 300 characters)" in lost(item)

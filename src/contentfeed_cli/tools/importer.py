@@ -197,7 +197,7 @@ def _plain(value: str | None, is_html: bool, limit: int) -> tuple[str, bool]:
     full = text_excerpt(value, 10**9) if is_html else " ".join(value.split())
     if len(full) <= limit:
         return full, False
-    return text_excerpt(full, limit), True
+    return text_excerpt(full, limit - 1), True  # its "…" makes it limit long at most
 
 
 def text_html(text: str) -> str:
