@@ -1370,9 +1370,14 @@ Measured in this run.
    test feeds (sanitised as the API stores them), real article HTML compresses 2.94× (median)
    with the dictionary, 2.58× without, so real articles leave about as little: the 3–4× often quoted for HTML holds for longer documents, not 5 kB ones. brotli
    at quality 11, whose built-in dictionary is 120 kB, makes this HTML about 9% smaller, at the
-   cost of a 5 MB native module in the layer; a dictionary trained on the site's own articles
+   cost of a 5 MB native module in the layer. A dictionary trained on the site's own articles
    (kept in the table, versioned; a cold container would pay one read for it) is the one lever
-   left that could reach real redundancy.
+   left that could reach real redundancy, and it is not enough either: given the last 32 KiB of
+   other benchmark articles, which share all of their markup with the page's (so real sites
+   would gain less), deflate makes this HTML {store["html_bytes_trained"] / 1000:.2f} kB, and an
+   entry would still hold about
+   {(store["entry_bytes_now"] - store["html_bytes_packed"] + store["html_bytes_trained"]) / 1000:.2f} kB,
+   over the 2 KB a {MAX_CREATE_WRU} WRU create needs.
 3. **The API function's cold start**: {api_like:.2f}× the floor as Lambda runs it (target
    {MAX_COLD}×: {verdict(api_like <= MAX_COLD)}), because the validating resolver is built on
    the first request that needs it: a container's first write pays what request validation
