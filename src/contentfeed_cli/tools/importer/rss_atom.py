@@ -1,0 +1,239 @@
+"""RSS 2.0, RSS 1.0 (RDF) and Atom entries, read with feedparser, and the podcast fields it does
+not read (:func:`contentfeed_cli.tools.show.entry_podcast`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+
+from contentfeed.rendering.html import absolute_url
+from contentfeed_cli.tools.importer.entries import (
+    HTML_TYPES,
+    FeedDefaults,
+    SourceEntry,
+    count,
+    entry_name,
+    http_url,
+    language_tag,
+    text_html,
+)
+from contentfeed_cli.tools.show import entry_podcast
+from contentfeed_cli.tools.sink import RunAborted
+
+_LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
+_TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed cdata", "partial character")
+_END_SLACK = 8
+"""How many bytes before the end of the input an XML error may be and still mean truncation."""
+
+
+def _moment(parsed: Any) -> datetime | None:
+    """A date feedparser read, or None when it is none or out of range (year 0, year 10,000)."""
+    if parsed is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _feed_date(entry: dict[str, Any], name: str, losses: list[tuple[str, str]]) -> datetime | None:
+    """The entry's ``published`` or ``updated`` date; one the source wrote but that is not a
+    date (or not one of years 1–9999) is reported, not replaced by the day of the import."""
+    # dict.get: feedparser answers one date when asked for the other, which is not what the
+    # source said.
+    moment = _moment(dict.get(entry, f"{name}_parsed"))
+    written = dict.get(entry, name)
+    if moment is None and written:
+        losses.append(("date", f"{name} {written!r} (not a date it can keep)"))
+    return moment
+
+
+def _truncated(error: Any, data: bytes) -> bool:
+    """Whether the XML error is where the input stops: a truncated feed, not a recoverable
+    slip feedparser reads around (an undefined entity in a feed written on one line)."""
+    message = str(getattr(error, "getMessage", lambda: error)()).lower()
+    if any(text in message for text in _TRUNCATION_ERRORS):
+        return True
+    line = getattr(error, "getLineNumber", lambda: 0)()
+    lines = data.rstrip().split(b"\n")
+    if not line or line < len(lines):
+        return False
+    column = getattr(error, "getColumnNumber", lambda: 0)() or 0
+    return column >= len(lines[-1].rstrip()) - _END_SLACK
+
+
+def _not_a_feed(data: bytes, source: str, parsed: Any) -> RunAborted:
+    head = data[:4096].lower()
+    if any(tag in head for tag in (b"<html", b"<!doctype html", b"<head", b"<body")):
+        found = re.search(
+            rb"<link[^>]+type=[\"']application/(?:rss|atom)\+xml[^>]*>", data[:65536], re.I
+        )
+        href = re.search(rb"href=[\"']([^\"']+)", found.group(0)) if found else None
+        hint = (
+            f": its feed is at {absolute_url(href.group(1).decode(errors='replace'), source)}"
+            if href
+            else ""
+        )
+        return RunAborted(f"{source}: an HTML page, not a feed{hint}")
+    problem = parsed.get("bozo_exception")
+    detail = f" ({problem})" if problem else ""
+    return RunAborted(f"{source}: not an RSS, Atom or JSON feed{detail}")
+
+
+def feed_entries(
+    data: bytes, source: str
+) -> tuple[list[tuple[str, SourceEntry | str]], FeedDefaults]:
+    # Bytes, not the URL: feedparser then knows no base but xml:base, and relative links are
+    # resolved against each entry's own link (or the feed's), where they point. Its sanitiser
+    # is off: it would drop embeds without a word; ours runs on the way in and reports them.
+    parsed = feedparser.parse(data, sanitize_html=False)
+    if not parsed.get("version"):
+        raise _not_a_feed(data, source, parsed)
+    error = parsed.get("bozo_exception")
+    if parsed.bozo and hasattr(error, "getLineNumber") and _truncated(error, data):
+        raise RunAborted(
+            f"{source}: the feed ends mid-way (line {error.getLineNumber()}: "
+            f"{error.getMessage()}); it looks truncated, so nothing was imported"
+        )
+    meta = parsed.feed
+    source_base = source if urlsplit(source).scheme in ("http", "https") else ""
+    defaults = FeedDefaults(
+        link=http_url(meta.get("link"), source_base) or source_base,
+        authors=[_person(a) for a in meta.get("authors") or []],
+        language=language_tag(meta.get("language")),
+    )
+    extras_by_id = entry_podcast(data) if b"itunes" in data or b"podcast" in data else {}
+    entries: list[tuple[str, SourceEntry | str]] = []
+    for number, entry in enumerate(parsed.entries, 1):
+        enclosures = entry.get("enclosures") or []
+        guid = str(  # podcast apps know an episode with neither by its enclosure
+            entry.get("id")
+            or entry.get("link")
+            or (enclosures[0].get("href") if enclosures else "")
+        ).strip()
+        extras = extras_by_id.get(guid, {})
+        title_detail = entry.get("title_detail") or {}
+        content = entry.get("content") or []
+        summary_detail = entry.get("summary_detail") or {}
+        media = [
+            {"url": e.get("href"), "type": e.get("type"), "length": e.get("length")}
+            for e in enclosures
+        ]
+        media += [
+            {
+                "url": m.get("url"),
+                "type": m.get("type"),
+                "length": m.get("filesize"),
+                "image": m.get("medium") == "image",
+            }
+            for m in entry.get("media_content") or []
+            if m.get("url") not in {e["url"] for e in media}
+        ]
+        # Atom's out-of-line content (<content src="…" type="audio/mpeg"/>) is a medium
+        media += [{"url": c["src"], "type": c.get("type")} for c in content if c.get("src")]
+        if not any(m.get("image") or str(m.get("type") or "").startswith("image/") for m in media):
+            # media:thumbnail (YouTube's, reddit's): the picture when the entry has no other
+            thumbnails = entry.get("media_thumbnail") or []
+            media += [{"url": t.get("url"), "image": True} for t in thumbnails[:1]]
+        episode_type = str(entry.get("itunes_episodetype") or "").strip().lower()
+        explicit = entry.get("itunes_explicit")
+        explicit = explicit if isinstance(explicit, bool) else extras.get("explicit")
+        podcast = {
+            "episode": _whole(entry.get("itunes_episode")),
+            "season": _whole(entry.get("itunes_season")),
+            "episode_type": episode_type or None,
+            "explicit": explicit,
+            "image": (entry.get("image") or {}).get("href") or extras.get("image"),
+            "transcripts": extras.get("transcripts"),
+            "chapters_url": extras.get("chapters_url"),
+        }
+        html = (content[0].get("value") if content else None) or None
+        written_duration = str(entry.get("itunes_duration") or "").strip()
+        duration = _seconds(written_duration)
+        summary = entry.get("summary")
+        if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
+            summary = None
+        if html and content[0].get("type") not in HTML_TYPES:  # Atom type="text"
+            html = text_html(html)
+        losses: list[tuple[str, str]] = []
+        losses += [("extension", f"podcast:{name}") for name in extras.get("unread", ())]
+        if written_duration and duration is None:
+            losses.append(("field", f"itunes duration {written_duration!r} (not H:MM:SS)"))
+        published = _feed_date(entry, "published", losses)
+        updated = _feed_date(entry, "updated", losses)
+        entries.append(
+            (
+                entry_name(
+                    number,
+                    entry.get("title") or "",
+                    is_html=title_detail.get("type") in HTML_TYPES,
+                ),
+                SourceEntry(
+                    guid=guid,
+                    link=entry.get("link"),
+                    title=entry.get("title") or "",
+                    title_is_html=title_detail.get("type") in HTML_TYPES,
+                    content=html,
+                    summary=summary,
+                    summary_is_html=summary_detail.get("type") in HTML_TYPES,
+                    # An entry with only an updated date (Atom allows it) was published then,
+                    # as far as anyone can tell.
+                    published=published or updated,
+                    updated=updated,
+                    authors=[_person(a) for a in entry.get("authors") or [] if a],
+                    tags=[
+                        term
+                        for t in entry.get("tags") or []
+                        for term in _terms(str(t.get("term") or ""))
+                    ],
+                    media=media,
+                    language=title_detail.get("language"),
+                    duration=duration,
+                    podcast=podcast,
+                    losses=losses,
+                ),
+            )
+        )
+    return entries, defaults
+
+
+def _whole(text: Any) -> int | str | None:
+    """A number from the feed as an int; kept as it was when it is not one (then reported)."""
+    value = str(text or "").strip()
+    number = count(value)
+    return number if number is not None else (value or None)
+
+
+def _person(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {"name": raw.get("name"), "email": raw.get("email"), "url": raw.get("href")}
+
+
+def _terms(category: str) -> list[str]:
+    """The tags one category stands for. Some feeds put a whole list in one element
+    (``<category>Interview,Music,Radio</category>``): a comma with no space after it separates
+    tags, unless it sits between digits (``1,000``). A comma followed by a space belongs to
+    the name (``Geochemistry, Geophysics``)."""
+    return _LIST_COMMA.split(category)
+
+
+def _seconds(text: Any) -> int | None:
+    """``itunes:duration``: seconds, or ``MM:SS`` / ``HH:MM:SS``, each perhaps with a fraction
+    (``00:45:12.500``), which is dropped."""
+    parts = str(text or "").strip().split(":")
+    if len(parts) > 3:
+        return None
+    parts[-1] = parts[-1].split(".", 1)[0] if parts[-1].count(".") == 1 else parts[-1]
+    seconds = 0
+    for part in parts:
+        number = count(part)
+        if number is None:
+            return None
+        seconds = seconds * 60 + number
+    return seconds
