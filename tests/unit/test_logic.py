@@ -180,3 +180,32 @@ def test_fallback_wrappers_are_unwrapped_not_kept_as_visible_markup() -> None:
     )
     # Then their content is sanitised as the HTML it is: kept as markup, never as text
     assert clean_html(html) == '<p>a</p><p>fallback</p><img src="https://example.org/n.png">x'
+
+
+def test_blocks_the_service_does_not_keep_stay_blocks_of_their_own() -> None:
+    # Given an FAQ, a page's header and footer, a form and a centred line, none of them kept
+    html = (
+        '<details open ontoggle="alert(1)"><summary>Question</summary>Answer</details>'
+        '<ARTICLE dir="rtl" class="x"><header>Head</header><p>body</p><footer>Foot</footer>'
+        '</article ><form action="javascript:alert(1)"><select><option>One</option>'
+        "<option>Two</option></select></form><center>Centred</center><menu><li>item</li></menu>"
+        "<centerfold>x</centerfold>"
+    )
+    # Then each becomes a block that is kept (attributes filtered as any other's), so that its
+    # text does not run into the next one's: "Question Answer", not "QuestionAnswer"
+    assert clean_html(html) == (
+        "<div><div>Question</div>Answer</div>"
+        '<div dir="rtl"><div>Head</div><p>body</p><div>Foot</div></div>'
+        "<div><div><div>One</div><div>Two</div></div></div><div>Centred</div>"
+        "<ul><li>item</li></ul>x"
+    )
+
+
+def test_ruby_and_bidirectional_markup_are_kept() -> None:
+    # Given the readings of Japanese text and an Arabic name in an English sentence
+    html = (
+        "<p><ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp>字<rt>ji</rt></ruby>, "
+        '<bdi>إيان</bdi>: 3, <bdo dir="rtl">abc</bdo>, <var>n</var>, long<wbr>word</p>'
+    )
+    # Then nothing of them is lost: without them the text reads wrong
+    assert clean_html(html) == html

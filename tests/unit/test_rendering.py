@@ -935,3 +935,8 @@ def test_every_text_field_of_an_article_is_among_the_cleaned_ones() -> None:
     # Then each text field is tested there, or named as one an entry does not take as text: a
     # field added to the model fails here until it is cleaned (and tested) or named
     assert every - NOT_WRITTEN_AS_TEXT == tested
+
+
+def test_text_excerpt_keeps_ruby_and_word_breaks_within_their_words() -> None:
+    html = "<p><ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>字 long<wbr>word</p><div>next</div>"
+    assert text_excerpt(html) == "漢(kan)字 longword next"

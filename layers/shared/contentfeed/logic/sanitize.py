@@ -20,9 +20,28 @@ ALLOWED_TAGS = frozenset(
         "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
         "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
         "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
-        "ul", "aside", "section", "picture", "source",
+        "ul", "aside", "section", "picture", "source", "bdi", "bdo", "rp", "rt", "ruby", "var",
+        "wbr",
     }
 )  # fmt: skip
+"""Editorial markup. ``ruby`` (with ``rt``, ``rp``) carries the readings of CJK text, ``bdi`` and
+``bdo`` the direction of a name or phrase inside right-to-left text: without them either text
+reads wrong."""
+BLOCK_STAND_INS = {
+    **dict.fromkeys(
+        (
+            "address", "article", "center", "details", "dialog", "fieldset", "footer", "form",
+            "header", "hgroup", "legend", "main", "nav", "optgroup", "option", "search",
+            "select", "summary",
+        ),
+        "div",
+    ),
+    "dir": "ul",
+    "menu": "ul",
+}  # fmt: skip
+"""Blocks the service does not keep, and what they become: their text stays a block of its own
+(a ``<details>``'s summary, an FAQ's question, a page's header) instead of running into the next
+one's words, as it would if only their tags were removed. Attributes stay for nh3 to filter."""
 ALLOWED_ATTRIBUTES = {
     "*": {"title", "lang", "dir"},
     "a": {"href", "hreflang"},
@@ -184,13 +203,23 @@ as visible text, so they are unwrapped and their content sanitised as the HTML i
 _FALLBACK_WRAPPER = re.compile(
     rf"</?(?:{'|'.join(sorted(FALLBACK_WRAPPERS))})\b[^>]*>", re.IGNORECASE
 )
+_BLOCK_STAND_IN = re.compile(
+    rf"<(/?)({'|'.join(sorted(BLOCK_STAND_INS))})(?=[\s/>])", re.IGNORECASE
+)
+
+
+def _blocks_kept_apart(html: str) -> str:
+    """Each of :data:`BLOCK_STAND_INS` renamed to its stand-in (see there)."""
+    return _BLOCK_STAND_IN.sub(
+        lambda match: f"<{match[1]}{BLOCK_STAND_INS[match[2].lower()]}", html
+    )
 
 
 def clean_html(html: str) -> str:
     """Remove scripts, styles, event handlers and javascript:/data: URLs; keep editorial markup,
     and a link in place of each embedded player."""
     return nh3.clean(
-        degrade_embeds(_FALLBACK_WRAPPER.sub("", html)),
+        degrade_embeds(_blocks_kept_apart(_FALLBACK_WRAPPER.sub("", html))),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),

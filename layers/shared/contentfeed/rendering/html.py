@@ -24,8 +24,8 @@ _ANY_TAG = re.compile(r"""<!--.*?-->|<[A-Za-z/!?](?:[^>"']|"[^"]*"|'[^']*')*>"""
 # Phrasing elements a reader sees run into the words around them ("H<sub>2</sub>O"): their tags
 # leave nothing in an excerpt, where every other tag leaves a space.
 _INLINE_TAG = re.compile(
-    r"""</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|i|kbd|mark|q|s|samp|small|span|strong|sub"""
-    r"""|sup|time|u|var)(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?/?>""",
+    r"""</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|i|kbd|mark|q|rp|rt|ruby|s|samp|small|span"""
+    r"""|strong|sub|sup|time|u|var|wbr)(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?/?>""",
     re.IGNORECASE,
 )
 
