@@ -459,3 +459,151 @@ def test_a_long_title_without_spaces_is_cut_within_the_limit() -> None:
     assert item.article is not None, item.problem
     assert len(item.article.title) == 300 and item.article.title.endswith("…")
     assert "text: the end of its title (cut to 300 characters)" in lost(item)
+
+
+# Found importing gofeed's, NetNewsWire's and Miniflux's test feeds
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        ("2020/1/10 14:33:00", "2020-01-10T14:33:00+00:00"),  # as Chinese forums write them
+        ("2020/01/10 14:33 +0800", "2020-01-10T06:33:00+00:00"),
+        ("2020.1.10", "2020-01-10T00:00:00+00:00"),
+        ("2020年1月10日 09:05", "2020-01-10T09:05:00+00:00"),
+    ],
+)
+def test_year_first_dates_are_read_not_taken_for_the_first_of_november(
+    written: str, published: str
+) -> None:
+    item = imported(f"<item><title>D</title><guid>g1</guid><pubDate>{written}</pubDate></item>")
+    assert item.article is not None and item.article.published_at is not None
+    assert item.article.published_at.isoformat() == published
+    assert not item.losses
+
+
+@pytest.mark.parametrize("written", ["2020 Q1", "2020-W02", "2020/13/45 10:00"])
+def test_a_year_and_what_feedparser_cannot_read_is_reported_not_dated_november(
+    written: str,
+) -> None:
+    item = imported(f"<item><title>D</title><guid>g1</guid><pubDate>{written}</pubDate></item>")
+    assert item.article is not None and item.article.published_at is None
+    assert f"date: published {written!r}" in lost(item)
+
+
+def json_feed(items: str, *, version: str = "https://jsonfeed.org/version/1.1") -> bytes:
+    return f'{{"version":"{version}","title":"t","items":[{items}]}}'.encode()
+
+
+def test_json_feed_text_fields_with_character_references_are_decoded() -> None:
+    feed = json_feed(
+        '{"id":"1","title":"I&#039;m &amp; you","summary":"A &#8216;joke&#8217;",'
+        '"content_text":"x"},{"id":"2","title":"<i> und <b>","content_text":"x"}'
+    )
+    wordpress, literal = parse_items(feed, "f.json")
+    assert wordpress.article is not None and literal.article is not None
+    assert (wordpress.article.title, wordpress.article.summary) == ("I'm & you", "A ‘joke’")
+    assert literal.article.title == "<i> und <b>"  # markup written as text stays text
+
+
+def test_json_feed_version_1_over_http_is_a_json_feed() -> None:
+    feed = json_feed('{"id":"1","content_text":"x"}', version="http://jsonfeed.org/version/1")
+    assert only(parse_items(feed, "f.json")).article is not None
+    with pytest.raises(RunAborted, match=r"version '1\.1'; a JSON Feed's is https://jsonfeed"):
+        parse_items(json_feed('{"id":"1"}', version="1.1"), "f.json")
+
+
+def test_json_feed_tags_written_as_one_string_of_several() -> None:
+    feed = json_feed('{"id":"1","content_text":"x","tags":"workflow,omnifocus"}')
+    item = only(parse_items(feed, "f.json"))
+    assert item.article is not None and item.article.tags == ["workflow", "omnifocus"]
+
+
+def test_a_podlove_guid_is_kept_as_it_is() -> None:
+    guid = "podlove-2024-05-31t14:16:37+00:00-21f83868c0a8789"
+    item = imported(f'<item><guid isPermaLink="false">{guid}</guid><title>E</title>{AUDIO}</item>')
+    assert item.article is not None and item.article.guid == guid
+    assert not item.losses
+
+
+def test_a_second_description_is_the_summary_not_the_article() -> None:
+    # Google Cloud's blog: <og><description> after the real one, which feedparser takes for
+    # the content
+    article = "<p>" + "The whole article. " * 200 + "</p>"
+    item = imported(
+        f"<item><title>G</title><guid>g1</guid><description><![CDATA[{article}]]></description>"
+        '<og xmlns:og="http://ogp.me/ns#"><description>In short.</description></og></item>'
+    )
+    assert item.article is not None
+    assert item.article.content_html == article and item.article.summary == "In short."
+    assert not item.losses
+
+
+def test_a_long_author_name_is_cut_at_a_word_and_reported() -> None:
+    names = ", ".join(f"Author{n}, A." for n in range(20))
+    item = imported(
+        '<item><title>A</title><guid>g1</guid><dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"{names}</dc:creator></item>"
+    )
+    assert item.article is not None
+    name = item.article.authors[0].name
+    assert len(name) <= 120 and name.endswith("…") and names.startswith(name[:-1])
+    assert "author: the end of an author's name (cut to 120 characters" in lost(item)
+
+
+def test_an_atom_entry_linking_only_a_pdf_keeps_that_link() -> None:
+    item = only(
+        parse_items(
+            atom(
+                "<entry><id>tag:example.org,2024:thesis</id><title>T</title>"
+                '<link rel="alternate" type="application/pdf" href="https://example.org/t.pdf"/>'
+                "</entry>"
+            ),
+            "f.atom",
+        )
+    )
+    assert item.article is not None and str(item.article.url) == "https://example.org/t.pdf"
+    assert item.article.guid == "tag:example.org,2024:thesis"
+
+
+def test_control_characters_in_a_title_and_a_link_do_not_fail_the_entry() -> None:
+    item = imported(
+        "<item><title>ab\x08cd</title><guid>g1</guid>"
+        "<link>https://example.org/a\x08b\tc</link></item>"
+    )
+    assert item.article is not None and item.article.title == "abcd"
+    assert str(item.article.url) == "https://example.org/a%08bc"
+
+
+def test_a_wrong_closing_tag_at_the_end_is_a_slip_not_a_truncation() -> None:
+    feed = rss("<item><title>A</title><guid>g1</guid></item>").replace(b"</channel>", b"")
+    assert only(parse_items(feed, "f.xml")).article is not None
+
+
+def test_an_enclosure_listed_three_times_is_one_attachment() -> None:
+    link = '<link rel="enclosure" type="audio/mpeg" href="https://example.org/e.mp3"/>'
+    item = only(
+        parse_items(atom(f"<entry><id>urn:x:1</id><title>E</title>{link * 3}</entry>"), "f.atom")
+    )
+    assert item.article is not None
+    assert [str(a.url) for a in item.article.attachments] == ["https://example.org/e.mp3"]
+    assert lost(item).count("e.mp3") == 1  # its unknown length, once
+
+
+def test_out_of_line_content_without_a_type_is_typed_by_its_path() -> None:
+    item = only(
+        parse_items(
+            atom(
+                '<entry><id>urn:x:1</id><title>V</title><content src="https://e.org/v.mp4"/></entry>'
+            ),
+            "f.atom",
+        )
+    )
+    assert item.article is not None
+    assert [a.type for a in item.article.attachments] == ["video/mp4"]
+
+
+def test_an_opml_file_is_named_for_what_it_is() -> None:
+    opml = b'<?xml version="1.0"?><opml version="2.0"><head><title>s</title></head><body/></opml>'
+    with pytest.raises(RunAborted, match="an OPML list of subscriptions, not a feed"):
+        parse_items(opml, "subs.opml")

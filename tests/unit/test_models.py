@@ -167,6 +167,11 @@ def test_the_server_and_the_published_patterns_agree_on_whitespace(space: str) -
         ("6a1f2c3d9e8b7a6f5e4d3c2b", True),
         ("123 at https://news.example.org", True),
         ("/2026/03/relative-path", True),
+        # Podlove Publisher's: its first colon is a time of day's, not a scheme's
+        ("podlove-2024-05-31t14:16:37+00:00-21f83868c0a8789", True),
+        ("2024-05-31T14:16:37Z-episode-5", True),
+        ("javascript2024-05-31:alert(1)", False),  # a date, but no time: a scheme
+        ("ms-msdt:/id PCWDiagnostic", False),
     ],
 )
 def test_guids_are_limited_to_safe_schemes(guid: str, accepted: bool) -> None:

@@ -74,12 +74,16 @@ _ANY_CASE_SCHEME = "|".join(
     "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in scheme) for scheme in GUID_SCHEMES
 )
 _SCHEME = "[A-Za-z][A-Za-z0-9+.-]*:"
+_DATED = "[A-Za-z][A-Za-z0-9+.-]*?[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:"
 GUID_PATTERN = (
-    f"^(?=[{_SPACE}]*(?:{_ANY_CASE_SCHEME}):|(?![{_SPACE}]*{_SCHEME}))" + LINE_PATTERN[1:]
+    f"^(?=[{_SPACE}]*(?:{_ANY_CASE_SCHEME}):|(?![{_SPACE}]*{_SCHEME})|[{_SPACE}]*{_DATED})"
+    + LINE_PATTERN[1:]
 )
 """RSS ``guid`` and JSON Feed ``id`` may be any string: one line, not blank. One that starts
 with a URI scheme must use a safe one (readers may turn an id into a link); plain strings
-without a scheme (``1042``, a Squarespace id) are fine."""
+without a scheme (``1042``, a Squarespace id) are fine, and so are those whose first colon is a
+time of day's (Podlove Publisher's ``podlove-2024-05-31t14:16:37+00:00-21f8…``): no program
+handles a "scheme" that holds a date."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

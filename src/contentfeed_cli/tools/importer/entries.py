@@ -54,6 +54,9 @@ articles would get new ids, and the next import would duplicate them."""
 HTML_TYPES = frozenset({media.HTML, media.XHTML})
 _TAGS: TypeAdapter[str] = TypeAdapter(Tag)
 _GUIDS: TypeAdapter[str] = TypeAdapter(Guid)
+_LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters but the whitespace ones: text shows none of them."""
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _COUNT = re.compile(r"[0-9]{1,15}")
 """A count as feeds write it: ASCII digits (``str.isdigit`` also takes ``²``, which ``int``
@@ -119,6 +122,7 @@ def plain(value: str | None, is_html: bool, limit: int) -> tuple[str, bool]:
     it had to be cut to ``limit``."""
     if not value:
         return "", False
+    value = _CONTROL.sub("", value)  # a backspace in a title: nothing a reader would see
     full = text_excerpt(value, 10**9) if is_html else " ".join(value.split())
     if len(full) <= limit:
         return full, False
@@ -134,12 +138,18 @@ def text_html(text: str) -> str:
     )
 
 
+def _percent(found: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in found[0].encode())
+
+
 def http_url(url: str | None, base: str) -> str | None:
     """``url`` resolved against ``base`` when it is an http(s) URL then (its scheme in lower
     case: ``HTTP://`` is the same URL), else None."""
     if not url:
         return None
-    resolved = absolute_url(url.strip().replace(" ", "%20"), base)  # "my episode.mp3"
+    # As a browser reads it: without tabs and line breaks, other controls and spaces encoded
+    written = _CONTROL.sub(_percent, url.strip().replace("\t", "").replace("\n", ""))
+    resolved = absolute_url(written.replace("\r", "").replace(" ", "%20"), base)
     scheme = urlsplit(resolved).scheme  # lower case, whatever the URL says
     if scheme not in ("http", "https"):
         return None
@@ -152,7 +162,9 @@ def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], lis
     lost: list[str] = []
     for person in raw:
         # RSS 2.0's <author> is an e-mail address, often with no name: it names the author then
-        name = " ".join(str(person.get("name") or person.get("email") or "").split())[:120]
+        name, cut = plain(str(person.get("name") or person.get("email") or ""), False, 120)
+        if cut:
+            lost.append(f"the end of an author's name (cut to 120 characters: {name!r})")
         full = {"name": name, "email": person.get("email"), "url": person.get("url")}
         for candidate in (full, {**full, "email": None}, {**full, "url": None}, {"name": name}):
             try:
@@ -231,6 +243,14 @@ def _tags(raw: Iterable[str]) -> tuple[list[str], str]:
     return kept, "; ".join(f"{', '.join(tags)} ({why})" for why, tags in dropped.items())
 
 
+def split_terms(category: str) -> list[str]:
+    """The tags one category stands for. Some feeds put a whole list in one element
+    (``<category>Interview,Music,Radio</category>``): a comma with no space after it separates
+    tags, unless it sits between digits (``1,000``). A comma followed by a space belongs to
+    the name (``Geochemistry, Geophysics``)."""
+    return _LIST_COMMA.split(category)
+
+
 def _media(
     media: Sequence[Mapping[str, Any]], base: str, duration: int | None
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[str]]:
@@ -240,9 +260,13 @@ def _media(
     image: dict[str, Any] | None = None
     attachments: list[dict[str, Any]] = []
     lost: list[str] = []
+    seen: set[str] = set()
     for medium in media:
         kind = str(medium.get("type") or "").split(";")[0].strip().lower()
         url = http_url(medium.get("url"), base)
+        if url in seen:
+            continue  # the same file again (Typepad lists an entry's enclosure three times)
+        seen.update([url] if url else [])
         if not kind and url:  # media:content often says nothing (The Guardian): ask the path
             kind = mimetypes.guess_type(urlsplit(url).path)[0] or ""
         written_length = str(medium.get("length") or "").strip()

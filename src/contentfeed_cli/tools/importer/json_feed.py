@@ -4,8 +4,10 @@ one wrong, and that costs the field (reported), not the entry.
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -16,11 +18,14 @@ from contentfeed_cli.tools.importer.entries import (
     entry_name,
     http_url,
     language_tag,
+    split_terms,
     text_html,
 )
 from contentfeed_cli.tools.sink import RunAborted
 
 _JSON_FEED = "https://jsonfeed.org/version/1"
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_MARKUP = re.compile(r"<[A-Za-z/!]")
 
 
 def _json_error(error: json.JSONDecodeError, data: bytes, source: str) -> RunAborted:
@@ -64,8 +69,8 @@ def _json_tags(raw: Any, losses: list[tuple[str, str]]) -> list[str]:
     """An item's tags: a list of strings (one string is one tag); anything else is reported."""
     if raw is None:
         return []
-    if isinstance(raw, str):
-        return [raw]
+    if isinstance(raw, str):  # one tag, or a list flattened into one ("workflow,omnifocus")
+        return split_terms(raw)
     if not isinstance(raw, list):
         losses.append(("tag", f"tags {raw!r} (not a list)"))
         return []
@@ -75,6 +80,17 @@ def _json_tags(raw: Any, losses: list[tuple[str, str]]) -> list[str]:
             ("tag", ", ".join(repr(t) for t in raw if str(t) not in tags) + " (not text)")
         )
     return tags
+
+
+def _text(value: Any) -> str | None:
+    """A plain-text field (title, summary): the text, with its character references decoded
+    when it holds some and no markup (WordPress's JSON Feed writes ``I&#039;m &amp; you``, as
+    it would in HTML); a title that is literally ``<i> and <b>`` stays as it is."""
+    if not isinstance(value, str):
+        return None
+    if _ENTITY.search(value) and not _MARKUP.search(value):
+        return html.unescape(value)
+    return value
 
 
 def json_feed_entries(
@@ -87,9 +103,14 @@ def json_feed_entries(
     except json.JSONDecodeError as error:
         raise _json_error(error, data, source) from None
     version = document.get("version") if isinstance(document, dict) else None
-    if not isinstance(version, str) or not version.startswith(_JSON_FEED):
+    # http://jsonfeed.org/version/1: the spelling some early generators wrote
+    if not isinstance(version, str) or not version.replace("http:", "https:", 1).startswith(
+        _JSON_FEED
+    ):
+        found = "no version" if version is None else f"version {version!r}"
         raise RunAborted(
-            f'{source}: JSON, but not a JSON Feed (it has no "version": "{_JSON_FEED}.1")'
+            f"{source}: JSON, but not a JSON Feed ({found}; a JSON Feed's is "
+            f"{_JSON_FEED} or {_JSON_FEED}.1)"
         )
     if not isinstance(document.get("items"), list):
         raise RunAborted(f'{source}: a JSON Feed without an "items" list')
@@ -109,6 +130,7 @@ def json_feed_entries(
         if title is not None and not isinstance(title, str):
             losses.append(("field", f"title {title!r} (not text)"))
             title = None
+        title = _text(title)
         name = entry_name(number, title or "")
         raw_id = item.get("id")
         guid = (
@@ -165,7 +187,7 @@ def json_feed_entries(
                     title=title or "",
                     title_is_html=False,
                     content=content,
-                    summary=item.get("summary") if isinstance(item.get("summary"), str) else None,
+                    summary=_text(item.get("summary")),
                     summary_is_html=False,
                     published=_json_date(item.get("date_published"), "date_published", losses),
                     updated=_json_date(item.get("date_modified"), "date_modified", losses),

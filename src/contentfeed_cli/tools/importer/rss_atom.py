@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,12 +22,12 @@ from contentfeed_cli.tools.importer.entries import (
     entry_name,
     http_url,
     language_tag,
+    split_terms,
     text_html,
 )
 from contentfeed_cli.tools.show import entry_podcast
 from contentfeed_cli.tools.sink import RunAborted
 
-_LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
 _TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed cdata", "partial character")
 _END_SLACK = 8
 """How many bytes before the end of the input an XML error may be and still mean truncation."""
@@ -43,13 +43,55 @@ def _moment(parsed: Any) -> datetime | None:
         return None
 
 
+_YEAR_FIRST = re.compile(
+    r"\s*(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|GMT|UTC|[+-]\d{2}:?\d{2})?\s*"
+)
+"""A date written year first with slashes, dots or 年月日 (``2020/1/10 14:33:00``, as Chinese
+and Japanese forums and CMSs write them), a time and a zone perhaps: feedparser reads every one
+as 1 November of that year."""
+
+
+def _year_first(written: str) -> datetime | None:
+    """The moment a :data:`_YEAR_FIRST` date names (UTC when it names no zone), or None."""
+    found = _YEAR_FIRST.fullmatch(written)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups()[:6])
+    zone = found[7] or "Z"
+    offset = (
+        timedelta(0)
+        if zone in ("Z", "GMT", "UTC")
+        else (1 if zone[0] == "+" else -1) * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
+    )
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC) - offset
+    except (ValueError, OverflowError):
+        return None
+
+
+def _november_first_of_nothing(moment: datetime, written: str) -> bool:
+    """Whether ``moment`` is feedparser's answer to a year followed by what it cannot read
+    (``2020 Q1``, ``2020-W02``): 1 November of that year, midnight, from text that names
+    neither November nor month 11."""
+    return (
+        (moment.month, moment.day, moment.hour, moment.minute, moment.second) == (11, 1, 0, 0, 0)
+        and "11" not in written
+        and "nov" not in written.lower()
+    )
+
+
 def _feed_date(entry: dict[str, Any], name: str, losses: list[tuple[str, str]]) -> datetime | None:
     """The entry's ``published`` or ``updated`` date; one the source wrote but that is not a
     date (or not one of years 1–9999) is reported, not replaced by the day of the import."""
     # dict.get: feedparser answers one date when asked for the other, which is not what the
     # source said.
-    moment = _moment(dict.get(entry, f"{name}_parsed"))
     written = dict.get(entry, name)
+    moment = _year_first(written) if isinstance(written, str) else None
+    if moment is None and not (isinstance(written, str) and _YEAR_FIRST.fullmatch(written)):
+        moment = _moment(dict.get(entry, f"{name}_parsed"))
+        if moment is not None and _november_first_of_nothing(moment, str(written)):
+            moment = None
     if moment is None and written:
         losses.append(("date", f"{name} {written!r} (not a date it can keep)"))
     return moment
@@ -61,6 +103,8 @@ def _truncated(error: Any, data: bytes) -> bool:
     message = str(getattr(error, "getMessage", lambda: error)()).lower()
     if any(text in message for text in _TRUNCATION_ERRORS):
         return True
+    if "mismatched tag" in message:  # a closing tag is there: the end came, written wrong
+        return False
     line = getattr(error, "getLineNumber", lambda: 0)()
     lines = data.rstrip().split(b"\n")
     if not line or line < len(lines):
@@ -71,6 +115,10 @@ def _truncated(error: Any, data: bytes) -> bool:
 
 def _not_a_feed(data: bytes, source: str, parsed: Any) -> RunAborted:
     head = data[:4096].lower()
+    if b"<opml" in head:
+        return RunAborted(
+            f"{source}: an OPML list of subscriptions, not a feed: import each feed it lists"
+        )
     if any(tag in head for tag in (b"<html", b"<!doctype html", b"<head", b"<body")):
         found = re.search(
             rb"<link[^>]+type=[\"']application/(?:rss|atom)\+xml[^>]*>", data[:65536], re.I
@@ -109,6 +157,7 @@ def feed_entries(
         authors=[_person(a) for a in meta.get("authors") or []],
         language=language_tag(meta.get("language")),
     )
+    is_rss = str(parsed.get("version")).startswith("rss")
     extras_by_id = entry_podcast(data) if b"itunes" in data or b"podcast" in data else {}
     entries: list[tuple[str, SourceEntry | str]] = []
     for number, entry in enumerate(parsed.entries, 1):
@@ -137,7 +186,12 @@ def feed_entries(
             if m.get("url") not in {e["url"] for e in media}
         ]
         # Atom's out-of-line content (<content src="…" type="audio/mpeg"/>) is a medium
-        media += [{"url": c["src"], "type": c.get("type")} for c in content if c.get("src")]
+        # (whose type feedparser gives as text/plain when the feed gives none: the path tells)
+        media += [
+            {"url": c["src"], "type": None if c.get("type") == "text/plain" else c.get("type")}
+            for c in content
+            if c.get("src")
+        ]
         if not any(m.get("image") or str(m.get("type") or "").startswith("image/") for m in media):
             # media:thumbnail (YouTube's, reddit's): the picture when the entry has no other
             thumbnails = entry.get("media_thumbnail") or []
@@ -155,12 +209,18 @@ def feed_entries(
             "chapters_url": extras.get("chapters_url"),
         }
         html = (content[0].get("value") if content else None) or None
+        html_is_text = bool(content) and content[0].get("type") not in HTML_TYPES
         written_duration = str(entry.get("itunes_duration") or "").strip()
         duration = _seconds(written_duration)
         summary = entry.get("summary")
+        summary_is_html = summary_detail.get("type") in HTML_TYPES
         if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
             summary = None
-        if html and content[0].get("type") not in HTML_TYPES:  # Atom type="text"
+        if is_rss and html and html_is_text and summary and summary_is_html:
+            # A second <description> (Google Cloud's <og><description>), which feedparser
+            # takes for the content: the article is the HTML, that text its summary.
+            html, html_is_text, summary, summary_is_html = summary, False, html, False
+        if html and html_is_text:  # Atom type="text"
             html = text_html(html)
         losses: list[tuple[str, str]] = []
         losses += [("extension", f"podcast:{name}") for name in extras.get("unread", ())]
@@ -177,12 +237,12 @@ def feed_entries(
                 ),
                 SourceEntry(
                     guid=guid,
-                    link=entry.get("link"),
+                    link=_link(entry),
                     title=entry.get("title") or "",
                     title_is_html=title_detail.get("type") in HTML_TYPES,
                     content=html,
                     summary=summary,
-                    summary_is_html=summary_detail.get("type") in HTML_TYPES,
+                    summary_is_html=summary_is_html,
                     # An entry with only an updated date (Atom allows it) was published then,
                     # as far as anyone can tell.
                     published=published or updated,
@@ -191,7 +251,7 @@ def feed_entries(
                     tags=[
                         term
                         for t in entry.get("tags") or []
-                        for term in _terms(str(t.get("term") or ""))
+                        for term in split_terms(str(t.get("term") or ""))
                     ],
                     media=media,
                     language=title_detail.get("language"),
@@ -204,6 +264,20 @@ def feed_entries(
     return entries, defaults
 
 
+def _link(entry: Mapping[str, Any]) -> str | None:
+    """The entry's link: feedparser's, unless that is only the Atom id it stands in with when
+    no alternate link is HTML (a paper's PDF): then the first alternate link of any type."""
+    link = entry.get("link")
+    if link is None or link != entry.get("id"):
+        return link
+    alternates = [
+        str(found["href"])
+        for found in entry.get("links") or []
+        if found.get("rel") == "alternate" and found.get("href")
+    ]
+    return link if link in alternates or not alternates else alternates[0]
+
+
 def _whole(text: Any) -> int | str | None:
     """A number from the feed as an int; kept as it was when it is not one (then reported)."""
     value = str(text or "").strip()
@@ -213,14 +287,6 @@ def _whole(text: Any) -> int | str | None:
 
 def _person(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"name": raw.get("name"), "email": raw.get("email"), "url": raw.get("href")}
-
-
-def _terms(category: str) -> list[str]:
-    """The tags one category stands for. Some feeds put a whole list in one element
-    (``<category>Interview,Music,Radio</category>``): a comma with no space after it separates
-    tags, unless it sits between digits (``1,000``). A comma followed by a space belongs to
-    the name (``Geochemistry, Geophysics``)."""
-    return _LIST_COMMA.split(category)
 
 
 def _seconds(text: Any) -> int | None:
