@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from contentfeed.models.api import MAX_TAGS, ArticleIn, ArticlePatch
+from contentfeed.models.api import (
+    MAX_TAGS,
+    ArticleIn,
+    ArticlePatch,
+    ImageIn,
+    ImagePatch,
+    PodcastIn,
+    PodcastPatch,
+)
 
 
 def fields_of(error: ValidationError) -> set[str]:
@@ -185,3 +194,33 @@ def test_guids_are_limited_to_safe_schemes(guid: str, accepted: bool) -> None:
     with pytest.raises(ValidationError) as caught:
         ArticleIn.model_validate(document)
     assert "guid" in fields_of(caught.value)
+
+
+def _rules(model: type[BaseModel]) -> dict[str, Any]:
+    """Each field's JSON Schema as a value it accepts: without its default, title, description
+    or the null a patch may send."""
+    rules = {}
+    for name, schema in model.model_json_schema()["properties"].items():
+        rule = {k: v for k, v in schema.items() if k not in ("default", "title", "description")}
+        if "anyOf" in rule:
+            options = [option for option in rule.pop("anyOf") if option != {"type": "null"}]
+            rule |= options[0] if len(options) == 1 else {"anyOf": options}
+        rules[name] = rule
+    return rules
+
+
+@pytest.mark.parametrize(
+    ("whole", "patch"),
+    [(ArticleIn, ArticlePatch), (ImageIn, ImagePatch), (PodcastIn, PodcastPatch)],
+)
+def test_a_merge_patch_takes_every_field_with_the_rules_of_the_whole(
+    whole: type[BaseModel], patch: type[BaseModel]
+) -> None:
+    # Given the model of a whole document and the one of its merge patch, written apart
+    rules, patch_rules = _rules(whole), _rules(patch)
+    # Then a field added to one is in the other, with the same limits and patterns (a field
+    # the patch has its own model for is compared there: the image, the episode fields)
+    assert patch_rules.keys() == rules.keys()
+    for name, rule in rules.items():
+        if "$ref" not in rule:
+            assert patch_rules[name] == rule, name

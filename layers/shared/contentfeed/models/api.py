@@ -29,6 +29,10 @@ from contentfeed.limits import ARTICLE_ID_PATTERN
 from contentfeed.text import MAX_SLUG_CHARS, slugify
 
 MAX_CONTENT_CHARS = 100_000
+MAX_TITLE_CHARS = 300
+MAX_SUMMARY_CHARS = 2000
+MAX_NAME_CHARS = 120
+"""An author's or contributor's name."""
 MAX_TAGS = 16
 """Tags per article. Real feeds carry more than ten (a podcast's eleven iTunes keywords, a
 newspaper's fifteen subject keywords); each tag is one more feed entry written with the
@@ -217,7 +221,9 @@ class _Input(BaseModel):
 
 
 class PersonIn(_Input):
-    name: Annotated[Name, Field(min_length=1, max_length=120), AfterValidator(_sluggable)]
+    name: Annotated[
+        Name, Field(min_length=1, max_length=MAX_NAME_CHARS), AfterValidator(_sluggable)
+    ]
     email: (
         Annotated[
             StrictStr,
@@ -231,7 +237,7 @@ class PersonIn(_Input):
 
 
 class ContributorIn(_Input):
-    name: Annotated[Line, Field(min_length=1, max_length=120)]
+    name: Annotated[Line, Field(min_length=1, max_length=MAX_NAME_CHARS)]
     role: Annotated[Line, Field(max_length=80)] | None = None
 
 
@@ -313,8 +319,8 @@ Slug = Annotated[
 class ArticleIn(_Input):
     """An article as a publisher sends it (POST, PUT, and the result of a PATCH)."""
 
-    title: Annotated[Line, Field(min_length=1, max_length=300)]
-    summary: Annotated[Text, Field(max_length=2000)] | None = None
+    title: Annotated[Line, Field(min_length=1, max_length=MAX_TITLE_CHARS)]
+    summary: Annotated[Text, Field(max_length=MAX_SUMMARY_CHARS)] | None = None
     content_html: Annotated[Text, Field(max_length=MAX_CONTENT_CHARS)] | None = None
     url: Url | None = None
     slug: Slug | None = None
@@ -391,8 +397,8 @@ class ArticlePatch(_Input):
     patched article must still be valid as a whole, or the answer is 422 and nothing changes.
     """
 
-    title: Annotated[Line, Field(min_length=1, max_length=300)] = Field(default=None)  # type: ignore[assignment]  # may be absent, never null
-    summary: Annotated[Text, Field(max_length=2000)] | None = None
+    title: Annotated[Line, Field(min_length=1, max_length=MAX_TITLE_CHARS)] = Field(default=None)  # type: ignore[assignment]  # may be absent, never null
+    summary: Annotated[Text, Field(max_length=MAX_SUMMARY_CHARS)] | None = None
     content_html: Annotated[Text, Field(max_length=MAX_CONTENT_CHARS)] | None = None
     url: Url | None = None
     slug: Slug | None = None

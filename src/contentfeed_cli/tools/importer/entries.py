@@ -31,8 +31,11 @@ from contentfeed.models.api import (
     MAX_ATTACHMENTS,
     MAX_AUTHORS,
     MAX_CONTENT_CHARS,
+    MAX_NAME_CHARS,
+    MAX_SUMMARY_CHARS,
     MAX_TAG_CHARS,
     MAX_TAGS,
+    MAX_TITLE_CHARS,
     ArticleIn,
     AttachmentIn,
     Guid,
@@ -162,9 +165,13 @@ def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], lis
     lost: list[str] = []
     for person in raw:
         # RSS 2.0's <author> is an e-mail address, often with no name: it names the author then
-        name, cut = plain(str(person.get("name") or person.get("email") or ""), False, 120)
+        name, cut = plain(
+            str(person.get("name") or person.get("email") or ""), False, MAX_NAME_CHARS
+        )
         if cut:
-            lost.append(f"the end of an author's name (cut to 120 characters: {name!r})")
+            lost.append(
+                f"the end of an author's name (cut to {MAX_NAME_CHARS} characters: {name!r})"
+            )
         full = {"name": name, "email": person.get("email"), "url": person.get("url")}
         for candidate in (full, {**full, "email": None}, {**full, "url": None}, {"name": name}):
             try:
@@ -358,9 +365,12 @@ def entry_item(
         html = entry.summary if entry.summary_is_html else text_html(entry.summary)
     summary = None
     if entry.content is not None and entry.summary and entry.summary != entry.content:
-        summary, cut = plain(entry.summary, entry.summary_is_html, 1990)
+        # a little short of the limit: the excerpt's cut ("…") must not push it over
+        summary, cut = plain(entry.summary, entry.summary_is_html, MAX_SUMMARY_CHARS - 10)
         if cut:
-            losses.append(("text", "the end of its summary (cut to 2,000 characters)"))
+            losses.append(
+                ("text", f"the end of its summary (cut to {MAX_SUMMARY_CHARS:,} characters)")
+            )
     content = absolutize(html, base) if html else None
     if content is not None and len(content) > MAX_CONTENT_CHARS:
         return (
@@ -374,9 +384,9 @@ def entry_item(
         if has_content(content) and is_blank(clean_html(content)):
             losses.append(("content", "its whole content: nothing is left once sanitised"))
             content = None
-    title, cut = plain(entry.title, entry.title_is_html, 300)
+    title, cut = plain(entry.title, entry.title_is_html, MAX_TITLE_CHARS)
     if cut:
-        losses.append(("text", "the end of its title (cut to 300 characters)"))
+        losses.append(("text", f"the end of its title (cut to {MAX_TITLE_CHARS} characters)"))
     title = title or text_excerpt(html or "", 80) or link or entry.guid
     tags, dropped = _tags(entry.tags)
     if dropped:
