@@ -568,3 +568,17 @@ def test_the_translated_template_has_one_stage_and_open_preflights_only(
                 assert "security" not in operation, path
             elif method.upper() in WRITE_METHODS:
                 assert operation["security"] == [{"WriteKey": []}], f"{method} {path}"
+
+
+@pytest.mark.parametrize(
+    ("variable", "parameter"), [("FEED_SIZE", "FeedSize"), ("FEED_TTL_MINUTES", "FeedTtlMinutes")]
+)
+def test_numeric_parameters_allow_what_the_settings_allow(
+    template: Template, variable: str, parameter: str
+) -> None:
+    from contentfeed.config import NUMBERS
+
+    spec = template.document["Parameters"][parameter]
+    assert (spec["Default"], spec["MinValue"], spec["MaxValue"]) == NUMBERS[variable]
+    environment = template.globals_function["Environment"]["Variables"]
+    assert environment[variable] == {"Ref": parameter}

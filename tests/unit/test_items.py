@@ -17,7 +17,9 @@ import pytest
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 
 from contentfeed.dal import items as mapping
+from contentfeed.dal import keys
 from contentfeed.dal.dictionary import BY_ADLER, CURRENT, DICTIONARIES, DICTIONARY_1
+from contentfeed.http.routes import Kind
 from contentfeed.models import Article
 from contentfeed.rendering import entry as entry_cache
 from contentfeed.rendering.html import absolutize, text_excerpt
@@ -392,3 +394,10 @@ def test_a_stream_image_with_binary_attributes_reads() -> None:
     # Then it is the article, its HTML intact
     assert record == article
     assert json.dumps(getattr(record, "content_html", None)) == json.dumps(article.content_html)
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_kind_of_feed_has_a_scope_that_splits_back(kind: Kind) -> None:
+    slug = "" if kind is Kind.SITE else "some-slug"
+    assert keys.split_scope(keys.scope(kind, slug)) == (kind.value, slug)
+    assert {k.value for k in Kind} == {keys.SITE, *keys.SCOPE_PREFIXES}

@@ -65,7 +65,10 @@ class Settings:
     api_url: str
     """The API's own stage URL; names the feeds in hub pings when ``public_base_url`` is empty."""
     feed_size: int
+    """Items per feed page."""
     feed_ttl_minutes: int
+    """The feeds' refresh hint (RSS ``ttl``, ``sy:updatePeriod``; ``Cache-Control`` takes at most
+    five minutes of it)."""
     dynamodb_endpoint_url: str
 
     @classmethod
@@ -85,10 +88,8 @@ class Settings:
                 "WEBSUB_HUB_URL", env.get("WEBSUB_HUB_URL", ""), required=False, base=False
             ),
             api_url=_url("API_URL", env.get("API_URL", ""), required=False),
-            feed_size=_int("FEED_SIZE", env.get("FEED_SIZE", "20"), low=1, high=100),
-            feed_ttl_minutes=_int(
-                "FEED_TTL_MINUTES", env.get("FEED_TTL_MINUTES", "15"), low=1, high=1440
-            ),
+            feed_size=_number("FEED_SIZE", env),
+            feed_ttl_minutes=_number("FEED_TTL_MINUTES", env),
             dynamodb_endpoint_url=_url(
                 "DYNAMODB_ENDPOINT_URL", env.get("DYNAMODB_ENDPOINT_URL", ""), required=False
             ),
@@ -98,6 +99,19 @@ class Settings:
     def feeds_base_url(self) -> str:
         """Where the feeds are served, for messages that leave without a request (hub pings)."""
         return self.public_base_url or self.api_url
+
+
+NUMBERS: dict[str, tuple[int, int, int]] = {
+    "FEED_SIZE": (20, 1, 100),
+    "FEED_TTL_MINUTES": (15, 1, 1440),
+}
+"""Numeric settings: (default, lowest, highest). The template's parameters that set them
+(``FeedSize``, ``FeedTtlMinutes``) declare the same; a test holds them together."""
+
+
+def _number(name: str, env: Mapping[str, str]) -> int:
+    default, low, high = NUMBERS[name]
+    return _int(name, env.get(name, str(default)), low=low, high=high)
 
 
 @lru_cache(maxsize=1)

@@ -100,16 +100,23 @@ def show_scope(show_slug: str) -> str:
     return f"{SHOW_SCOPE_PREFIX}{show_slug}"
 
 
+SCOPE_PREFIXES = {"tag": TAG_SCOPE_PREFIX, "author": AUTHOR_SCOPE_PREFIX, "show": SHOW_SCOPE_PREFIX}
+"""Kind of feed → the prefix of its scopes (the site's is :data:`SITE` itself). The kinds are
+``http.routes.Kind``'s values; a test holds the two together."""
+
+
+def scope(kind: str, slug: str = "") -> str:
+    """The scope of a kind of feed (``"site"``, ``"tag"``, ``"author"``, ``"show"``) and, but
+    for the site, its slug."""
+    return SITE if kind == SITE else SCOPE_PREFIXES[kind] + slug
+
+
 def split_scope(scope: str) -> tuple[str, str] | None:
     """``("site", "")``, ``("tag", slug)``, ``("author", slug)`` or ``("show", slug)``; None
     for no known scope."""
     if scope == SITE:
         return SITE, ""
-    for kind, prefix in (
-        ("tag", TAG_SCOPE_PREFIX),
-        ("author", AUTHOR_SCOPE_PREFIX),
-        ("show", SHOW_SCOPE_PREFIX),
-    ):
+    for kind, prefix in SCOPE_PREFIXES.items():
         if scope.startswith(prefix):
             return kind, scope.removeprefix(prefix)
     return None

@@ -21,8 +21,9 @@ class Format(StrEnum):
 
 
 class Kind(StrEnum):
-    """Whose feed: the whole site, one tag's, one author's or one podcast show's (values match
-    ``dal.keys`` scopes)."""
+    """Whose feed: the whole site, one tag's, one author's or one podcast show's. The values
+    are the kinds of ``dal.keys`` scopes (``keys.scope(kind, slug)``; a test holds them
+    together)."""
 
     SITE = "site"
     TAG = "tag"

@@ -51,13 +51,7 @@ class FeedRequest:
 
     @property
     def scope(self) -> str:
-        if self.kind is Kind.TAG:
-            return table_keys.tag_scope(self.slug)
-        if self.kind is Kind.AUTHOR:
-            return table_keys.author_scope(self.slug)
-        if self.kind is Kind.SHOW:
-            return table_keys.show_scope(self.slug)
-        return table_keys.SITE
+        return table_keys.scope(self.kind, self.slug)
 
     @property
     def folder(self) -> str:
