@@ -1,5 +1,6 @@
-"""The feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, each tag and each author, and
-the HTML home page. Public, cacheable, conditional.
+"""The feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, each tag and each author; a
+podcast RSS and a JSON Feed for each show; and the HTML home page. Public, cacheable,
+conditional.
 
 Readers get the feed media types; a browser (``Accept`` preferring ``text/html``) gets a
 readable page with a note on how to subscribe, at the same URL (``Vary: Accept``).

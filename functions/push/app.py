@@ -1,7 +1,7 @@
 """The push consumer: DynamoDB stream → WebSub hub pings (``hub.mode=publish``).
 
-Each stream record of an article names the feeds it changed; the hub is told about every one
-of their URLs. Records whose pings fail after retries are reported back as batch item
+Each stream record of an article or a show names the feeds it changed (the site's, its tags',
+its authors', its show's); the hub is told about every one of their URLs. Records whose pings fail after retries are reported back as batch item
 failures, so Lambda retries only those (and finally sends them to the on-failure destination).
 With no hub configured nothing is sent.
 """

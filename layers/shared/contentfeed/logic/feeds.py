@@ -35,7 +35,7 @@ RENDER_REVISION = f"{__version__}-2"
 class FeedRequest:
     kind: Kind
     slug: str
-    """The tag or author slug ('' for the site)."""
+    """The tag's, author's or show's slug ('' for the site)."""
     format: Format
     html: bool = False
     """A browser asked: answer with the HTML view."""
