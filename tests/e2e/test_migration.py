@@ -178,13 +178,20 @@ def test_json_feeds_1_1_and_1_0_are_imported(server: Server, tmp_path: Path) -> 
 def test_a_huge_entry_is_refused_with_one_line_and_the_rest_imports(
     server: Server, tmp_path: Path
 ) -> None:
-    # Given a feed whose middle entry has 543,789 characters of content (as one real one had)
+    # Given a feed whose second entry has 543,789 characters of content in one block (as one
+    # real one had), and whose last is a CJK article of 60,000 characters in paragraphs
     body = "<p>" + "x" * (543_789 - 7) + "</p>"
+    cjk = "".join(f"<p>{'漢字かな交じり文。' * 20}</p>" for _ in range(333))
     items = "".join(
         f"<item><title>{title}</title><guid>huge-{n}</guid>"
         f"<link>https://big.example.org/{n}</link><description><![CDATA[{html}]]></description></item>"
         for n, (title, html) in enumerate(
-            [("Before", "<p>small</p>"), ("Enormous", body), ("After", "<p>small</p>")]
+            [
+                ("Before", "<p>small</p>"),
+                ("Enormous", body),
+                ("After", "<p>small</p>"),
+                ("長文", cjk),
+            ]
         )
     )
     feed = tmp_path / "big.rss"
@@ -195,14 +202,19 @@ def test_a_huge_entry_is_refused_with_one_line_and_the_rest_imports(
     )
     # When it is imported
     code, lines = run(server, feed, cwd=tmp_path)
-    # Then the big entry is refused in one line, the others are imported, and the exit says so
+    # Then the entry without a block that fits is refused in one line, the CJK one is cut to
+    # what one request can carry (its UTF-8, not \u escapes), the others are imported whole
     assert code == 1
     refusals = [line for line in lines if "543,789 characters" in line]
     assert len(refusals) == 1 and "over the limit of 100,000" in refusals[0]
-    assert lines[-1].startswith("import: 2 created, 0 updated, 0 unchanged, 1 failed")
-    assert "(1 too large)" in lines[-1]
+    assert any("bytes to send, over the API's limit of 131,072" in line for line in lines)
+    assert lines[-1].startswith("import: 3 created, 0 updated, 0 unchanged, 1 failed")
+    assert "(2 too large)" in lines[-1]
     stored = articles(server)
-    assert {"huge-0", "huge-2"} <= set(stored) and "huge-1" not in stored
+    assert {"huge-0", "huge-2", "huge-3"} <= set(stored) and "huge-1" not in stored
+    long = str(stored["huge-3"]["content_html"])
+    assert cjk.startswith(long[: long.rindex("</p><p>[…]") + 4])
+    assert long.endswith(">https://big.example.org/3</a></p>")
 
 
 def test_strict_makes_any_loss_an_error_and_writes_nothing(server: Server, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ nothing raises. The feeds here are written for these tests, each reproducing one
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from contentfeed_cli.tools.importer import Item, parse_items
@@ -442,7 +444,8 @@ def test_a_noscript_fallback_is_kept_as_html_and_not_reported() -> None:
         f"<item><guid>g</guid><title>E</title><description>{fallback}</description></item>"
     )
     assert not item.losses
-    assert item.article is not None and "<noscript>" in (item.article.content_html or "")
+    assert item.article is not None
+    assert item.article.content_html == '<p>a</p><img src="https://e.org/n.png">'
 
 
 def test_image_is_img_and_an_unsafe_srcset_is_reported() -> None:
@@ -607,3 +610,64 @@ def test_an_opml_file_is_named_for_what_it_is() -> None:
     opml = b'<?xml version="1.0"?><opml version="2.0"><head><title>s</title></head><body/></opml>'
     with pytest.raises(RunAborted, match="an OPML list of subscriptions, not a feed"):
         parse_items(opml, "subs.opml")
+
+
+def test_an_entry_over_the_content_limit_is_cut_after_a_block_with_a_link_to_the_rest() -> None:
+    # Given a long review: 1,500 paragraphs in a wrapper, 150,000 characters and more
+    paragraphs = "".join(f"<p>Paragraph {n:04}: {'detail ' * 12}</p>" for n in range(1500))
+    item = imported(
+        "<item><title>Review</title><guid>r1</guid><link>https://example.org/review</link>"
+        f'<description><![CDATA[<div class="entry">{paragraphs}</div>]]></description></item>'
+    )
+    # Then it is imported, cut after a whole paragraph of its wrapper, ending with a link to
+    # the whole of it
+    assert item.article is not None and item.article.content_html is not None
+    content = item.article.content_html
+    assert len(content) <= 100_000
+    kept, tail = content.rsplit("<p>[…]", 1)
+    assert kept.startswith("<div><p>Paragraph 0000: ") and kept.endswith("</p></div>")
+    assert paragraphs.startswith(kept.removeprefix("<div>").removesuffix("</div>"))
+    assert len(kept) > 99_000  # as much as fits
+    assert tail == (
+        ' <a href="https://example.org/review" rel="noopener noreferrer">'
+        "https://example.org/review</a></p>"
+    )
+    assert "too large: the end of its content (1" in lost(item)
+    assert "characters, over the limit of 100,000): cut after" in lost(item)
+
+
+def test_a_table_too_large_keeps_its_first_whole_rows() -> None:
+    rows = "".join(f"<tr><th>{n}</th><td>{'cell ' * 30}</td></tr>" for n in range(1000))
+    item = imported(
+        "<item><title>T</title><guid>t1</guid><description><![CDATA["
+        f"<p>Results:</p><table>{rows}</table><p>After the table</p>]]></description></item>"
+    )
+    assert item.article is not None and item.article.content_html is not None
+    kept = item.article.content_html.rsplit("<p>[…]", 1)[0]
+    assert kept.startswith("<p>Results:</p><table><tbody><tr><th>0</th>")
+    assert kept.endswith("</td></tr></tbody></table>") and "After the table" not in kept
+
+
+def test_a_cjk_entry_over_the_request_limit_is_cut_to_fit_it() -> None:
+    # Given 60,000 CJK characters: under the character limit, but 180 kB as UTF-8
+    paragraphs = "".join(f"<p>{'漢字かな交じり文。' * 20}</p>" for _ in range(333))
+    item = imported(
+        f"<item><title>長文</title><guid>c1</guid><description><![CDATA[{paragraphs}]]>"
+        "</description></item>"
+    )
+    assert item.article is not None
+    document = item.article.model_dump(mode="json", exclude_none=True)
+    assert len(json.dumps(document, ensure_ascii=False).encode()) <= 128 * 1024
+    assert "bytes to send, over the API's limit of 131,072): cut after" in lost(item)
+
+
+def test_content_is_measured_once_sanitised() -> None:
+    # Given an article of 2,000 characters that carries 200,000 characters of inline SVG
+    svg = f"<svg><path d='{'M0 0L1 1' * 25_000}'/></svg>"
+    item = imported(
+        "<item><title>Chart</title><guid>s1</guid><description><![CDATA["
+        f"<p>{'word ' * 400}</p>{svg}]]></description></item>"
+    )
+    # Then it is imported whole: the SVG goes (reported), the text stays
+    assert item.article is not None and item.article.content_html == f"<p>{'word ' * 400}</p>"
+    assert "too large" not in lost(item) and "<svg> with all they held" in lost(item)

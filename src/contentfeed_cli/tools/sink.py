@@ -135,7 +135,8 @@ class ApiSink:
         self._timeout = timeout
 
     def _call(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
-        data = None if body is None else json.dumps(body).encode()
+        # UTF-8, not \u escapes: a CJK article's request would be twice its size
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
         headers = {"Accept": media.JSON, "User-Agent": USER_AGENT}
         if data is not None:
             headers["Content-Type"] = media.JSON

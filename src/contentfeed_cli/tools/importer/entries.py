@@ -30,7 +30,6 @@ from contentfeed.logic.sanitize import (
 from contentfeed.models.api import (
     MAX_ATTACHMENTS,
     MAX_AUTHORS,
-    MAX_CONTENT_CHARS,
     MAX_NAME_CHARS,
     MAX_SUMMARY_CHARS,
     MAX_TAG_CHARS,
@@ -48,6 +47,7 @@ from contentfeed.models.api import (
 from contentfeed.rendering.html import absolute_url, absolutize, text_excerpt
 from contentfeed.rendering.identity import GUID_NAMESPACE
 from contentfeed.text import slugify
+from contentfeed_cli.tools.importer.cut import fitted
 from contentfeed_cli.tools.importer.losses import html_losses
 from contentfeed_cli.tools.report import issues
 
@@ -372,18 +372,14 @@ def entry_item(
                 ("text", f"the end of its summary (cut to {MAX_SUMMARY_CHARS:,} characters)")
             )
     content = absolutize(html, base) if html else None
-    if content is not None and len(content) > MAX_CONTENT_CHARS:
-        return (
-            None,
-            losses,
-            f"its content has {len(content):,} characters, over the limit of "
-            f"{MAX_CONTENT_CHARS:,}: refused (the rest of the feed is imported)",
-        )
     if content:
         losses += html_losses(content)
-        if has_content(content) and is_blank(clean_html(content)):
+        cleaned = clean_html(content)  # measured as stored: inline SVG costs nothing
+        if has_content(content) and is_blank(cleaned):
             losses.append(("content", "its whole content: nothing is left once sanitised"))
             content = None
+        else:
+            content = cleaned
     title, cut = plain(entry.title, entry.title_is_html, MAX_TITLE_CHARS)
     if cut:
         losses.append(("text", f"the end of its title (cut to {MAX_TITLE_CHARS} characters)"))
@@ -415,7 +411,15 @@ def entry_item(
         "language": language_tag(entry.language, feed.language),
         "guid": entry.guid,
     }
-    return {k: v for k, v in document.items() if v is not None}, losses, None
+    document = {k: v for k, v in document.items() if v is not None}
+    if content is None:
+        return document, losses, None
+    document, shortened = fitted(document)
+    if document["content_html"] is None:
+        return None, losses, f"{shortened}: refused (the rest of the feed is imported)"
+    if shortened:
+        losses.append(("too large", shortened))
+    return document, losses, None
 
 
 def build_items(entries: Iterable[tuple[str, SourceEntry | str]], feed: FeedDefaults) -> list[Item]:

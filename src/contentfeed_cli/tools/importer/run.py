@@ -127,7 +127,8 @@ def _faults(item: Item) -> list[str]:
 
 def _write(item: Item, sink: Sink, report: Report) -> None:
     for kind, what in item.losses:
-        report.lost(item.name, kind, what, show=kind != "too large")
+        # a refused entry's line says why: its loss is only counted
+        report.lost(item.name, kind, what, show=item.article is not None)
     if item.skip is not None:
         report.lost(item.name, "skipped", item.skip, show=False)
         report.item(item.name, Outcome.SKIPPED, item.skip)
