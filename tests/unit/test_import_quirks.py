@@ -131,7 +131,7 @@ def test_a_feed_on_one_line_with_a_recoverable_slip_is_not_called_truncated() ->
     ]
 
 
-@pytest.mark.parametrize("cut", [b"</rs", b"</channel>", b"<item><title>x"])
+@pytest.mark.parametrize("cut", [b"</rs", b"</chan", b"<item><title>x"])
 def test_a_feed_that_stops_mid_way_is_still_refused(cut: bytes) -> None:
     feed = rss("<item><title>A</title><guid>g1</guid></item>")
     with pytest.raises(RunAborted, match="looks truncated"):
@@ -671,3 +671,132 @@ def test_content_is_measured_once_sanitised() -> None:
     # Then it is imported whole: the SVG goes (reported), the text stays
     assert item.article is not None and item.article.content_html == f"<p>{'word ' * 400}</p>"
     assert "too large" not in lost(item) and "<svg> with all they held" in lost(item)
+
+
+def test_a_feed_missing_only_its_last_end_tag_after_a_whole_channel_is_read() -> None:
+    feed = rss("<item><title>A</title><guid>g1</guid></item>").removesuffix(b"</rss>")
+    assert only(parse_items(feed + b"\n", "f.xml")).article is not None
+
+
+def test_a_podlove_episode_keeps_its_html_not_its_itunes_summary() -> None:
+    # Podlove writes description and itunes:summary (plain) before content:encoded (HTML)
+    item = imported(
+        "<item><title>E</title><guid>e1</guid><description>Short.</description>"
+        "<itunes:summary>Short, as plain text.</itunes:summary>"
+        '<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<![CDATA[<p>The <b>whole</b> show notes.</p>]]></content:encoded></item>"
+    )
+    assert item.article is not None
+    assert item.article.content_html == "<p>The <b>whole</b> show notes.</p>"
+    assert item.article.summary == "Short."
+
+
+def test_feedburner_links_are_the_original_ones_and_the_guid_stays() -> None:
+    item = imported(
+        '<item xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><title>T</title>'
+        "<link>http://feedproxy.google.com/~r/site/~3/abc/</link>"
+        "<feedburner:origLink>https://site.example.org/post</feedburner:origLink>"
+        '<enclosure url="http://feedproxy.google.com/~r/site/~5/x/ep.mp3" type="audio/mpeg"'
+        ' length="9"/><feedburner:origEnclosureLink>https://cdn.example.org/ep.mp3'
+        "</feedburner:origEnclosureLink></item>"
+    )
+    assert item.article is not None
+    assert str(item.article.url) == "https://site.example.org/post"
+    assert [str(a.url) for a in item.article.attachments] == ["https://cdn.example.org/ep.mp3"]
+    assert item.article.guid == "http://feedproxy.google.com/~r/site/~3/abc/"  # as readers knew it
+
+
+def test_episodes_without_guids_sharing_the_shows_link_are_known_by_their_enclosures() -> None:
+    items = parse_items(
+        rss(
+            "".join(
+                f"<item><title>E{n}</title><link>http://example.org/show</link>"
+                f'<enclosure url="http://example.org/{n}.mp3" type="audio/mpeg" length="9"/>'
+                "<itunes:explicit>true</itunes:explicit></item>"
+                for n in range(3)
+            )
+        ),
+        "f.xml",
+    )
+    assert [item.article.guid for item in items if item.article] == [
+        f"http://example.org/{n}.mp3" for n in range(3)
+    ]
+    assert all(i.article and i.article.podcast and i.article.podcast.explicit for i in items)
+
+
+def test_relative_links_resolve_against_the_feeds_own_address() -> None:
+    item = only(
+        parse_items(
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x:f</id>'
+            b'<link rel="self" href="http://example.org/blog/index.atom"/><link href="/blog/"/>'
+            b"<updated>2024-01-01T00:00:00Z</updated><entry><id>urn:x:1</id><title>E</title>"
+            b'<link href="/blog/2013/post"/></entry></feed>',
+            "f.atom",
+        )
+    )
+    assert item.article is not None and str(item.article.url) == "http://example.org/blog/2013/post"
+
+
+def test_bloggers_kind_category_is_not_a_tag() -> None:
+    item = only(
+        parse_items(
+            atom(
+                "<entry><id>urn:x:1</id><title>E</title>"
+                '<category scheme="http://schemas.google.com/g/2005#kind"'
+                ' term="http://schemas.google.com/blogger/2008/kind#post"/>'
+                '<category term="Travel"/></entry>'
+            ),
+            "f.atom",
+        )
+    )
+    assert item.article is not None and item.article.tags == ["Travel"] and not item.losses
+
+
+def test_an_author_escaped_twice_is_named_with_the_character() -> None:
+    item = imported(
+        "<item><title>T</title><guid>g</guid>"
+        "<itunes:author>M. Miller &amp;amp; T. Blankley</itunes:author></item>"
+    )
+    assert item.article is not None
+    assert [a.name for a in item.article.authors] == ["M. Miller & T. Blankley"]
+
+
+def test_an_author_with_neither_a_usable_email_nor_url_keeps_the_name() -> None:
+    item = only(
+        parse_items(
+            atom(
+                "<entry><id>urn:x:1</id><title>E</title><author><name>Jane</name>"
+                "<email>jane at example dot com</email><uri>ftp://example.org/</uri></author>"
+                "</entry>"
+            ),
+            "f.atom",
+        )
+    )
+    assert item.article is not None and [a.name for a in item.article.authors] == ["Jane"]
+    assert "Jane's unusable email and url" in lost(item)
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        ("Sun, 20 Apr 2014 20:19:00 CEST", "2014-04-20T18:19:00+00:00"),
+        ("Sun, 20 Apr 2014 8:19 pm CEST", "2014-04-20T18:19:00+00:00"),
+        ("Sun, 20 Apr 2014 12:05 am GMT", "2014-04-20T00:05:00+00:00"),
+        ("Mon, 21 Apr 2014 09:00:00 AEST", "2014-04-20T23:00:00+00:00"),
+        ("1700000000", "2023-11-14T22:13:20+00:00"),
+        ("Sun, 20 Apr 2014 20:19:00 +0200", "2014-04-20T18:19:00+00:00"),  # feedparser's
+    ],
+)
+def test_zone_names_am_pm_and_unix_times_are_read(written: str, published: str) -> None:
+    item = imported(f"<item><title>D</title><guid>g1</guid><pubDate>{written}</pubDate></item>")
+    assert item.article is not None and item.article.published_at is not None
+    assert item.article.published_at.isoformat() == published and not item.losses
+
+
+def test_a_zone_name_of_several_zones_is_read_as_utc_and_said() -> None:
+    item = imported(
+        "<item><title>D</title><guid>g1</guid><pubDate>Sun, 20 Apr 2014 20:19:00 IST</pubDate>"
+        "</item>"
+    )
+    assert item.article is not None and item.article.published_at is not None
+    assert "its zone IST is not one it knows (UTC)" in lost(item)

@@ -82,7 +82,8 @@ def _tree(data: bytes) -> Any:
 
 def entry_podcast(data: bytes) -> dict[str, dict[str, Any]]:
     """Episode fields feedparser does not read, for each item that has any, by its guid (Atom:
-    id), else its link, else its enclosure's URL, as the importer keys entries: ``explicit`` in every value Apple
+    id), else its link, else its enclosure's URL, as the importer keys entries, and by its
+    enclosure's URL too (the key of items without a guid that share one link): ``explicit`` in every value Apple
     documents (``true``/``false``, and the older ``yes``, ``no``, ``clean``; feedparser reads
     only ``yes`` and ``clean``), ``image`` written as ``itunes:image``'s text, the Podcast
     Index ``transcripts`` and ``chapters_url``, and the names of the Podcast Index elements the
@@ -121,8 +122,8 @@ def entry_podcast(data: bytes) -> dict[str, dict[str, Any]]:
             if isinstance(child.tag, str)
         }
         key = next(filter(None, (children.get(n) for n in ("guid", "id", "link", "enclosure"))), "")
-        if fields and key:
-            found.setdefault(key, fields)
+        for name in {key, children.get("enclosure", "")} - {""} if fields else ():
+            found.setdefault(name, fields)  # by its enclosure too: items may share a link
     return found
 
 

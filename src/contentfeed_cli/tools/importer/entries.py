@@ -9,6 +9,7 @@ refused alone, with the reason.
 
 from __future__ import annotations
 
+import html
 import mimetypes
 import re
 import uuid
@@ -60,6 +61,8 @@ _GUIDS: TypeAdapter[str] = TypeAdapter(Guid)
 _LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters but the whitespace ones: text shows none of them."""
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_MARKUP = re.compile(r"<[A-Za-z/!]")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _COUNT = re.compile(r"[0-9]{1,15}")
 """A count as feeds write it: ASCII digits (``str.isdigit`` also takes ``²``, which ``int``
@@ -145,6 +148,15 @@ def _percent(found: re.Match[str]) -> str:
     return "".join(f"%{byte:02X}" for byte in found[0].encode())
 
 
+def unescaped(text: str) -> str:
+    """Plain text with its character references decoded when it holds some and no markup: a
+    feed escaped twice (``Miller &amp;amp; Blankley``, WordPress's JSON Feed ``I&#039;m``) meant
+    the character. A text that is literally ``<i> and <b>`` stays as it is."""
+    if _ENTITY.search(text) and not _MARKUP.search(text):
+        return html.unescape(text)
+    return text
+
+
 def http_url(url: str | None, base: str) -> str | None:
     """``url`` resolved against ``base`` when it is an http(s) URL then (its scheme in lower
     case: ``HTTP://`` is the same URL), else None."""
@@ -178,7 +190,7 @@ def _people(raw: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, str]], lis
                 PersonIn.model_validate(candidate)
             except ValidationError:
                 continue
-            dropped = [k for k in ("email", "url") if full[k] and not candidate[k]]
+            dropped = [k for k in ("email", "url") if full[k] and not candidate.get(k)]
             if dropped:
                 lost.append(f"{name}'s unusable {' and '.join(dropped)}")
             people.append({k: v for k, v in candidate.items() if v})

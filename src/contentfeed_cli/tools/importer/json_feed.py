@@ -4,10 +4,8 @@ one wrong, and that costs the field (reported), not the entry.
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -20,12 +18,11 @@ from contentfeed_cli.tools.importer.entries import (
     language_tag,
     split_terms,
     text_html,
+    unescaped,
 )
 from contentfeed_cli.tools.sink import RunAborted
 
 _JSON_FEED = "https://jsonfeed.org/version/1"
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
-_MARKUP = re.compile(r"<[A-Za-z/!]")
 
 
 def _json_error(error: json.JSONDecodeError, data: bytes, source: str) -> RunAborted:
@@ -83,14 +80,9 @@ def _json_tags(raw: Any, losses: list[tuple[str, str]]) -> list[str]:
 
 
 def _text(value: Any) -> str | None:
-    """A plain-text field (title, summary): the text, with its character references decoded
-    when it holds some and no markup (WordPress's JSON Feed writes ``I&#039;m &amp; you``, as
-    it would in HTML); a title that is literally ``<i> and <b>`` stays as it is."""
-    if not isinstance(value, str):
-        return None
-    if _ENTITY.search(value) and not _MARKUP.search(value):
-        return html.unescape(value)
-    return value
+    """A plain-text field (title, summary), its character references decoded (see
+    :func:`unescaped`)."""
+    return unescaped(value) if isinstance(value, str) else None
 
 
 def json_feed_entries(

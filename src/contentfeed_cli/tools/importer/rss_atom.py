@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,10 +25,13 @@ from contentfeed_cli.tools.importer.entries import (
     language_tag,
     split_terms,
     text_html,
+    unescaped,
 )
 from contentfeed_cli.tools.show import entry_podcast
 from contentfeed_cli.tools.sink import RunAborted
 
+_GOOGLE_KIND = "http://schemas.google.com/g/2005#kind"
+"""The scheme of Blogger's and Google's category that says what kind of item this is."""
 _TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed cdata", "partial character")
 _END_SLACK = 8
 """How many bytes before the end of the input an XML error may be and still mean truncation."""
@@ -81,13 +85,75 @@ def _november_first_of_nothing(moment: datetime, written: str) -> bool:
     )
 
 
+_RFC_822 = re.compile(
+    r"(?:[A-Za-z]{2,9}\.?,?\s*)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})\s+"
+    r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*"
+)
+"""An RFC 822 date as feeds write it, perhaps with am/pm and a zone's name."""
+_MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
+_ZONES = {
+    **dict.fromkeys(("UT", "UTC", "GMT", "Z", "WET"), 0.0),
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "AKST": -9, "AKDT": -8, "HST": -10, "NST": -3.5, "NDT": -2.5,
+    "BST": 1, "WEST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "EET": 2, "EEST": 3,
+    "MSK": 3, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5,
+    "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}  # fmt: skip
+"""Zone names and their offsets in hours: RFC 822's (which feedparser reads) and those feeds
+write that it takes for UTC. Names that mean several zones (IST, AST) are not among them."""
+_FEEDPARSER_ZONES = frozenset({"UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST"}) | {
+    "MDT",
+    "PST",
+    "PDT",
+}
+_UNIX_TIME = re.compile(r"\s*[0-9]{9,11}\s*")
+"""Seconds since 1970 (1973 to 5138), as some feeds write a date: feedparser reads them as
+years."""
+
+
+def _written_moment(written: str, losses: list[tuple[str, str]], name: str) -> datetime | None:
+    """The moment a date feedparser misreads names: year first (``2020/1/10``), in seconds
+    since 1970, with am/pm, or in a zone it does not know (``CEST``); None for any other, which
+    feedparser reads. A zone name that is no zone it knows is reported: the time is read as
+    UTC."""
+    if _YEAR_FIRST.fullmatch(written):
+        return _year_first(written)
+    if _UNIX_TIME.fullmatch(written):
+        return datetime.fromtimestamp(int(written), UTC)
+    found = _RFC_822.fullmatch(written)
+    if found is None:
+        return None
+    zone = (found[8] or "").upper()
+    if len(zone) == 1 and zone != "Z":
+        return None  # a military zone letter: feedparser reads those
+    if zone and zone[0] not in "+-" and zone not in _ZONES:
+        losses.append(("date", f"{name} {written!r}: its zone {zone} is not one it knows (UTC)"))
+        return None
+    if not found[7] and (not zone or zone[0] in "+-" or zone in _FEEDPARSER_ZONES):
+        return None  # feedparser reads it right
+    month = _MONTHS.get(found[2].title())
+    hour = int(found[4])
+    if found[7]:  # 12 am is midnight, 12 pm noon
+        hour = hour % 12 + (12 if found[7][0] in "Pp" else 0)
+    offset = (
+        timedelta(hours=_ZONES.get(zone, 0.0))
+        if not zone or zone[0] not in "+-"
+        else (1 if zone[0] == "+" else -1) * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
+    )
+    try:
+        moment = datetime(int(found[3]), month or 0, int(found[1]), hour, int(found[5]))
+        return moment.replace(second=int(found[6] or 0), tzinfo=UTC) - offset
+    except (ValueError, OverflowError):
+        return None
+
+
 def _feed_date(entry: dict[str, Any], name: str, losses: list[tuple[str, str]]) -> datetime | None:
     """The entry's ``published`` or ``updated`` date; one the source wrote but that is not a
     date (or not one of years 1–9999) is reported, not replaced by the day of the import."""
     # dict.get: feedparser answers one date when asked for the other, which is not what the
     # source said.
     written = dict.get(entry, name)
-    moment = _year_first(written) if isinstance(written, str) else None
+    moment = _written_moment(written, losses, name) if isinstance(written, str) else None
     if moment is None and not (isinstance(written, str) and _YEAR_FIRST.fullmatch(written)):
         moment = _moment(dict.get(entry, f"{name}_parsed"))
         if moment is not None and _november_first_of_nothing(moment, str(written)):
@@ -100,6 +166,8 @@ def _feed_date(entry: dict[str, Any], name: str, losses: list[tuple[str, str]]) 
 def _truncated(error: Any, data: bytes) -> bool:
     """Whether the XML error is where the input stops: a truncated feed, not a recoverable
     slip feedparser reads around (an undefined entity in a feed written on one line)."""
+    if data.rstrip()[-10:].lower() == b"</channel>":  # only </rss> is missing after it
+        return False
     message = str(getattr(error, "getMessage", lambda: error)()).lower()
     if any(text in message for text in _TRUNCATION_ERRORS):
         return True
@@ -152,6 +220,12 @@ def feed_entries(
         )
     meta = parsed.feed
     source_base = source if urlsplit(source).scheme in ("http", "https") else ""
+    # a file names no base: the feed's own absolute address (rel="self") is one
+    self_link = next(
+        (str(found["href"]) for found in meta.get("links") or [] if found.get("rel") == "self"),
+        "",
+    )
+    source_base = source_base or http_url(self_link, "") or ""
     defaults = FeedDefaults(
         link=http_url(meta.get("link"), source_base) or source_base,
         authors=[_person(a) for a in meta.get("authors") or []],
@@ -160,20 +234,29 @@ def feed_entries(
     is_rss = str(parsed.get("version")).startswith("rss")
     extras_by_id = entry_podcast(data) if b"itunes" in data or b"podcast" in data else {}
     entries: list[tuple[str, SourceEntry | str]] = []
+    # Items without a guid are known by their link, unless several share it (a podcast whose
+    # every episode links the show's page): podcast apps know those, and those without any
+    # link, by their enclosure
+    links = Counter(str(e.get("link")) for e in parsed.entries if not e.get("id"))
     for number, entry in enumerate(parsed.entries, 1):
         enclosures = entry.get("enclosures") or []
-        guid = str(  # podcast apps know an episode with neither by its enclosure
-            entry.get("id")
-            or entry.get("link")
-            or (enclosures[0].get("href") if enclosures else "")
-        ).strip()
+        enclosure = str(enclosures[0].get("href") or "") if enclosures else ""
+        link = entry.get("link")
+        shared = bool(link) and links[str(link)] > 1 and not entry.get("id") and bool(enclosure)
+        guid = str(entry.get("id") or (enclosure if shared else link) or enclosure).strip()
         extras = extras_by_id.get(guid, {})
         title_detail = entry.get("title_detail") or {}
         content = entry.get("content") or []
         summary_detail = entry.get("summary_detail") or {}
+        # FeedBurner's original address of the (first) enclosure, rather than its redirect
+        original = entry.get("feedburner_origenclosurelink")
         media = [
-            {"url": e.get("href"), "type": e.get("type"), "length": e.get("length")}
-            for e in enclosures
+            {
+                "url": original if n == 0 and isinstance(original, str) else e.get("href"),
+                "type": e.get("type"),
+                "length": e.get("length"),
+            }
+            for n, e in enumerate(enclosures)
         ]
         media += [
             {
@@ -208,8 +291,12 @@ def feed_entries(
             "transcripts": extras.get("transcripts"),
             "chapters_url": extras.get("chapters_url"),
         }
-        html = (content[0].get("value") if content else None) or None
-        html_is_text = bool(content) and content[0].get("type") not in HTML_TYPES
+        # The HTML when there is any: Podlove writes itunes:summary before content:encoded,
+        # and feedparser lists both as content
+        chosen = next((c for c in content if c.get("type") in HTML_TYPES and c.get("value")), None)
+        chosen = chosen or (content[0] if content else {})
+        html = chosen.get("value") or None
+        html_is_text = bool(content) and chosen.get("type") not in HTML_TYPES
         written_duration = str(entry.get("itunes_duration") or "").strip()
         duration = _seconds(written_duration)
         summary = entry.get("summary")
@@ -251,6 +338,7 @@ def feed_entries(
                     tags=[
                         term
                         for t in entry.get("tags") or []
+                        if t.get("scheme") != _GOOGLE_KIND  # Blogger's "this is a post"
                         for term in split_terms(str(t.get("term") or ""))
                     ],
                     media=media,
@@ -265,8 +353,12 @@ def feed_entries(
 
 
 def _link(entry: Mapping[str, Any]) -> str | None:
-    """The entry's link: feedparser's, unless that is only the Atom id it stands in with when
-    no alternate link is HTML (a paper's PDF): then the first alternate link of any type."""
+    """The entry's link: FeedBurner's original one rather than its redirect; feedparser's,
+    unless that is only the Atom id it stands in with when no alternate link is HTML (a paper's
+    PDF): then the first alternate link of any type."""
+    original = entry.get("feedburner_origlink")
+    if isinstance(original, str) and http_url(original, ""):
+        return original
     link = entry.get("link")
     if link is None or link != entry.get("id"):
         return link
@@ -286,7 +378,12 @@ def _whole(text: Any) -> int | str | None:
 
 
 def _person(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {"name": raw.get("name"), "email": raw.get("email"), "url": raw.get("href")}
+    name = raw.get("name")
+    return {
+        "name": unescaped(name) if isinstance(name, str) else name,
+        "email": raw.get("email"),
+        "url": raw.get("href"),
+    }
 
 
 def _seconds(text: Any) -> int | None:
