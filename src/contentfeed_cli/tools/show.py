@@ -132,6 +132,26 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+def _artwork(channel: Any, home: str, losses: list[str]) -> str | None:
+    """The show's artwork: ``itunes:image`` (its ``href``, as Apple documents it, or its text,
+    as some write it), resolved against the channel's link; else, or when that is no http(s)
+    URL (``file://…``), the RSS ``<image>``, as older feeds give it (reported)."""
+    image = channel.find(f"{ITUNES}image")
+    written = "" if image is None else (image.get("href") or _text(image, ".")).strip()
+    fallback = _text(channel, "image/url")
+    for number, candidate in enumerate((written, fallback)):
+        url = absolute_url(candidate, home) if candidate and home else candidate
+        if urlsplit(url).scheme.lower() in ("http", "https"):
+            if number and written:
+                losses.append(f"itunes:image {written!r}: not an http(s) URL (the RSS <image>)")
+            elif number:
+                losses.append("no itunes:image: the artwork is the RSS <image>")
+            return url
+    if written:
+        losses.append(f"itunes:image {written!r}: not an http(s) URL")
+    return None
+
+
 def channel_show(data: bytes, source: str) -> ChannelShow:
     """The ``ShowIn`` document the channel of the RSS feed ``data`` describes."""
     root = _tree(data)
@@ -143,7 +163,6 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
         _text(channel, f"{ITUNES}summary") or _text(channel, "description"), 4000
     )
     owner = channel.find(f"{ITUNES}owner")
-    image = channel.find(f"{ITUNES}image")
     categories: list[dict[str, Any]] = []
     for element in channel.findall(f"{ITUNES}category"):
         name = element.get("text") or ""
@@ -194,10 +213,9 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
         if owner is None
         else {
             "name": _text(owner, f"{ITUNES}name") or author,
-            "email": _text(owner, f"{ITUNES}email"),
+            "email": _text(owner, f"{ITUNES}email") or None,
         },
-        # the artwork in href, as Apple documents it, or as the element's text, as some write it
-        "image": None if image is None else image.get("href") or _text(image, "."),
+        "image": _artwork(channel, home, losses),
         "categories": categories,
         "explicit": _yes(_text(channel, f"{ITUNES}explicit")),
         "language": _text(channel, "language").replace("_", "-") or None,
