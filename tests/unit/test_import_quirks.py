@@ -800,3 +800,18 @@ def test_a_zone_name_of_several_zones_is_read_as_utc_and_said() -> None:
     )
     assert item.article is not None and item.article.published_at is not None
     assert "its zone IST is not one it knows (UTC)" in lost(item)
+
+
+def test_a_youtube_description_keeps_its_lines() -> None:
+    item = only(
+        parse_items(
+            b'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">'
+            b"<title>t</title><entry><id>yt:video:abc</id><title>V</title>"
+            b'<link rel="alternate" href="https://www.youtube.com/watch?v=abc"/><media:group>'
+            b"<media:description>Line one\nLine two\n\nPara two &amp; more</media:description>"
+            b"</media:group></entry></feed>",
+            "f.atom",
+        )
+    )
+    assert item.article is not None
+    assert item.article.content_html == "<p>Line one<br>Line two</p><p>Para two &amp; more</p>"

@@ -301,6 +301,8 @@ def feed_entries(
         duration = _seconds(written_duration)
         summary = entry.get("summary")
         summary_is_html = summary_detail.get("type") in HTML_TYPES
+        if summary_is_html and summary and _lines_of_text(summary):
+            summary_is_html = False  # YouTube's media:description: its line breaks are its own
         if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
             summary = None
         if is_rss and html and html_is_text and summary and summary_is_html:
@@ -350,6 +352,18 @@ def feed_entries(
             )
         )
     return entries, defaults
+
+
+_MARKUP_OR_REFERENCE = re.compile(
+    r"<[A-Za-z/!?]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);"
+)
+
+
+def _lines_of_text(value: str) -> bool:
+    """Whether "HTML" is lines of plain text: line breaks, and neither a tag nor a character
+    reference (feedparser calls Media RSS's untyped media:description HTML, which its spec says
+    is plain text). As HTML, its lines would run into one paragraph."""
+    return "\n" in value.strip() and not _MARKUP_OR_REFERENCE.search(value)
 
 
 def _link(entry: Mapping[str, Any]) -> str | None:
