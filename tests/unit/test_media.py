@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from html import escape as html_escape
 from typing import Any
 
 import feedparser
@@ -331,6 +332,67 @@ def test_an_embed_is_removed_but_leaves_a_link_with_its_title(
     # Then the player is gone and a link to what it played is left
     assert not re.search(r"<(iframe|video|audio|source)\b", cleaned)
     assert links_of(cleaned) == [link]
+
+
+@pytest.mark.parametrize(
+    ("player", "page", "words"),
+    [
+        (
+            "https://open.spotify.com/embed/episode/4rOoJ6Egrf8K2IrywzwOMk?utm_source=generator",
+            "https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk",
+            "Listen on Spotify",
+        ),
+        (
+            "https://open.spotify.com/embed-podcast/show/2mTUnDkuKUkhiueKcVWoP0",
+            "https://open.spotify.com/show/2mTUnDkuKUkhiueKcVWoP0",
+            "Listen on Spotify",
+        ),
+        (
+            "https://embed.podcasts.apple.com/us/podcast/the-daily/id1200361736?i=1000",
+            "https://podcasts.apple.com/us/podcast/the-daily/id1200361736?i=1000",
+            "Listen on Apple Podcasts",
+        ),
+        (
+            "https://w.soundcloud.com/player/?url=https%3A//soundcloud.com/artist/a-track&color=ff5500",
+            "https://soundcloud.com/artist/a-track",
+            "Listen on SoundCloud",
+        ),
+        (
+            "https://platform.twitter.com/embed/Tweet.html?id=1460323737035677698",
+            "https://twitter.com/i/status/1460323737035677698",
+            "View on X",
+        ),
+        (
+            "https://www.instagram.com/p/CwXyZ12AbCd/embed/captioned/",
+            "https://www.instagram.com/p/CwXyZ12AbCd/",
+            "View on Instagram",
+        ),
+        (
+            "https://www.dailymotion.com/embed/video/x8abc12",
+            "https://www.dailymotion.com/video/x8abc12",
+            "Watch on Dailymotion",
+        ),
+        (
+            "https://codepen.io/someone/embed/abXYZq?default-tab=result",
+            "https://codepen.io/someone/pen/abXYZq",
+            "View on CodePen",
+        ),
+        (
+            "https://www.youtube.com/embed/videoseries?list=PLrAXtmErZgOeiKm4sgNOknGvNjby9efdf",
+            "https://www.youtube.com/playlist?list=PLrAXtmErZgOeiKm4sgNOknGvNjby9efdf",
+            "Watch on YouTube",
+        ),
+        # not known here: the player's own address, which a browser opens
+        (
+            "https://player.example.net/embed/9",
+            "https://player.example.net/embed/9",
+            "https://player.example.net/embed/9",
+        ),
+    ],
+)
+def test_players_of_other_services_link_their_page(player: str, page: str, words: str) -> None:
+    cleaned = clean_html(f'<iframe src="{html_escape(player)}" width="100%"></iframe>')
+    assert links_of(cleaned) == [(page, words)]
 
 
 def test_an_embed_with_a_script_url_leaves_nothing_and_the_article_is_refused() -> None:

@@ -138,24 +138,67 @@ def _absolute_http(url: str) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+_SPOTIFY_KINDS = frozenset({"episode", "track", "show", "album", "playlist", "artist"})
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def embed_link(url: str) -> tuple[str, str | None]:
-    """The page a player URL plays (YouTube watch page, Vimeo page) and the service's name."""
+    """The page a player URL plays, and what a link to it says when the player has no title
+    ("Watch on YouTube"); the URL itself and None for a player not known here."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     segments = [segment for segment in parts.path.split("/") if segment]
+    query = parse_qs(parts.query)
     if host in _YOUTUBE_HOSTS and len(segments) >= 2 and segments[0] in ("embed", "v"):
+        playlist = query.get("list", [""])[0]
+        if segments[1] == "videoseries" and _PLAIN_ID.match(playlist):
+            return f"https://www.youtube.com/playlist?list={playlist}", "Watch on YouTube"
         video = segments[1]
         if _VIDEO_ID.match(video):
-            start = parse_qs(parts.query).get("start", [""])[0]
+            start = query.get("start", [""])[0]
             suffix = f"&t={start}s" if start.isdigit() else ""
-            return f"https://www.youtube.com/watch?v={video}{suffix}", "YouTube"
+            return f"https://www.youtube.com/watch?v={video}{suffix}", "Watch on YouTube"
     if host == "youtu.be" and segments and _VIDEO_ID.match(segments[0]):
-        return f"https://www.youtube.com/watch?v={segments[0]}", "YouTube"
+        return f"https://www.youtube.com/watch?v={segments[0]}", "Watch on YouTube"
     if host in _VIMEO_HOSTS:
         numbers = [segment for segment in segments if segment.isdigit()]
         if numbers:
-            return f"https://vimeo.com/{numbers[0]}", "Vimeo"
-    return url, None
+            return f"https://vimeo.com/{numbers[0]}", "Watch on Vimeo"
+    page = _known_page(host, segments, query)
+    return page if page is not None else (url, None)
+
+
+def _known_page(
+    host: str, segments: list[str], query: dict[str, list[str]]
+) -> tuple[str, str] | None:
+    """The page and the link's words for the other players feeds carry most."""
+    plain = len(segments) >= 3 and all(_PLAIN_ID.match(segment) for segment in segments[:3])
+    first, second, third = ([*segments[:3], "", "", ""])[:3]
+    tweet = query.get("id", [""])[0]
+    track = _absolute_http(query.get("url", [""])[0]) if host == "w.soundcloud.com" else None
+    if host == "open.spotify.com" and plain and first.startswith("embed"):
+        if second in _SPOTIFY_KINDS:  # /embed/episode/ID, /embed-podcast/episode/ID
+            return f"https://open.spotify.com/{second}/{third}", "Listen on Spotify"
+    elif host == "embed.podcasts.apple.com" and segments:
+        episode = query.get("i", [""])[0]  # ?i=: the episode, else the show
+        suffix = f"?i={episode}" if episode.isdigit() else ""
+        return (
+            f"https://podcasts.apple.com/{'/'.join(segments)}{suffix}",
+            "Listen on Apple Podcasts",
+        )
+    elif track and urlsplit(track).hostname in ("soundcloud.com", "www.soundcloud.com"):
+        return track, "Listen on SoundCloud"
+    elif host == "platform.twitter.com" and tweet.isdigit():
+        return f"https://twitter.com/i/status/{tweet}", "View on X"
+    elif host in ("instagram.com", "www.instagram.com") and plain and third == "embed":
+        if first in ("p", "reel", "tv"):  # /p/ID/embed
+            return f"https://www.instagram.com/{first}/{second}/", "View on Instagram"
+    elif host in ("dailymotion.com", "www.dailymotion.com") and plain and first == "embed":
+        if second == "video":  # /embed/video/ID
+            return f"https://www.dailymotion.com/video/{third}", "Watch on Dailymotion"
+    elif host == "codepen.io" and plain and second == "embed":  # /USER/embed/ID
+        return f"https://codepen.io/{first}/pen/{third}", "View on CodePen"
+    return None
 
 
 def _replacement(match: re.Match[str], html: str) -> str:
@@ -172,10 +215,8 @@ def _replacement(match: re.Match[str], html: str) -> str:
     url = _absolute_http(source)
     if url is None:
         return match[0]
-    url, service = embed_link(url)
-    title = attributes.get("title") or attributes.get("aria-label")
-    if not title:
-        title = f"Watch on {service}" if service else url
+    url, label = embed_link(url)
+    title = attributes.get("title") or attributes.get("aria-label") or label or url
     return f'<p><a href="{escape(url)}">{escape(title, quote=False)}</a></p>{match[0]}'
 
 
