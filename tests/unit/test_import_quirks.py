@@ -250,7 +250,7 @@ def test_json_feed_fields_of_the_wrong_type() -> None:
     assert "author 'http://example.org/me' (no usable name)" in lost(url_author)
     assert odd_title.article is not None and odd_title.article.title == "x"
     assert "title {'a': 1} (not text)" in lost(odd_title)
-    assert float_id.skip == "its id 1.5 is not a string, and it has no url"
+    assert float_id.article is not None and float_id.article.guid == "1.5"  # coerced, as 1.1 says
 
 
 def test_atom_out_of_line_content_is_a_medium_not_lost_silently() -> None:
@@ -815,3 +815,88 @@ def test_a_youtube_description_keeps_its_lines() -> None:
     )
     assert item.article is not None
     assert item.article.content_html == "<p>Line one<br>Line two</p><p>Para two &amp; more</p>"
+
+
+@pytest.mark.parametrize(
+    ("written", "email", "name"),
+    [
+        (
+            "jonas@insanity.industries (Jonas Große Sundrup)",
+            "jonas@insanity.industries",
+            "Jonas Große Sundrup",
+        ),
+        (
+            "Simon St.Laurent (mailto:simonstl@example.org)",
+            "simonstl@example.org",
+            "Simon St.Laurent",
+        ),
+        ("Jane Doe &lt;jane@example.museum&gt;", "jane@example.museum", "Jane Doe"),
+        ("me@site.online", "me@site.online", "me@site.online"),
+    ],
+)
+def test_an_rss_author_keeps_an_address_of_any_top_level_domain(
+    written: str, email: str, name: str
+) -> None:
+    item = imported(f"<item><title>A</title><guid>g</guid><author>{written}</author></item>")
+    assert item.article is not None
+    assert [(a.name, a.email) for a in item.article.authors] == [(name, email)]
+
+
+def test_an_atom_enclosure_without_a_type_is_typed_by_its_path() -> None:
+    link = '<link rel="enclosure" href="https://example.org/ep1.mp3" length="1000"/>'
+    item = only(
+        parse_items(atom(f"<entry><id>urn:x:1</id><title>E</title>{link}</entry>"), "f.atom")
+    )
+    assert item.article is not None
+    assert [a.type for a in item.article.attachments] == ["audio/mpeg"]
+
+
+def test_json_feed_values_of_the_wrong_type_are_reported_and_nothing_raises() -> None:
+    feed = (
+        b'{"version":"https://jsonfeed.org/version/1.1","home_page_url":{"not":"a url"},'
+        b'"items":[{"id":"1","url":{"x":1},"content_html":true,"content_text":"kept",'
+        b'"attachments":[{"url":{"y":2},"mime_type":"audio/mpeg","size_in_bytes":1}]},'
+        b'{"id":3.1415,"content_text":"x","date_published":"Fri, 31 May 2019 12:17:58 -0700"}]}'
+    )
+    wrong, numbered = parse_items(feed, "f.json")
+    assert wrong.article is not None and wrong.article.content_html == "<p>kept</p>"
+    assert "field: url {'x': 1} (not text)" in lost(wrong)
+    assert "field: content_html True (not text)" in lost(wrong)
+    assert "enclosure: enclosure {'y': 2}: no http(s) URL" in lost(wrong)
+    assert numbered.article is not None and numbered.article.guid == "3.1415"
+    assert numbered.article.published_at is not None
+    assert numbered.article.published_at.isoformat() == "2019-05-31T19:17:58+00:00"
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        ("mer, 16 nov 2022 00:38:15 +0100", "2022-11-15T23:38:15+00:00"),  # Italian weekday
+        ("Mi, 16 Nov 2022 00:38:15 +0100", "2022-11-15T23:38:15+00:00"),
+        ("01 Jan 70 01:00:00 +0100", "1970-01-01T00:00:00+00:00"),  # RFC 2822: 50-99 are 19xx
+        ("01 Jan 24 01:00:00 GMT", "2024-01-01T01:00:00+00:00"),
+    ],
+)
+def test_localised_weekdays_and_two_digit_years(written: str, published: str) -> None:
+    item = imported(f"<item><title>D</title><guid>g1</guid><pubDate>{written}</pubDate></item>")
+    assert item.article is not None and item.article.published_at is not None
+    assert item.article.published_at.isoformat() == published and not item.losses
+
+
+def test_an_rss_guid_that_is_no_url_is_no_link() -> None:
+    item = imported("<item><title>G</title><guid>12345</guid></item>")
+    assert item.article is not None and item.article.url is None
+    assert item.article.guid == "12345"
+
+
+def test_a_shows_description_is_the_fuller_of_summary_and_description() -> None:
+    show = channel_show(
+        rss(
+            "",
+            channel="<link>https://example.org/</link><itunes:summary>Summary</itunes:summary>"
+            "<description>&lt;p&gt;The whole &lt;b&gt;story&lt;/b&gt; of the show.&lt;/p&gt;"
+            "</description>",
+        ),
+        "f.xml",
+    )
+    assert show.document["description"] == "The whole story of the show."

@@ -159,8 +159,10 @@ def channel_show(data: bytes, source: str) -> ChannelShow:
     if channel is None:
         raise RunAborted(f"{source}: --show needs an RSS feed with a <channel> (a podcast feed)")
     losses: list[str] = []
-    description = text_excerpt(
-        _text(channel, f"{ITUNES}summary") or _text(channel, "description"), 4000
+    # the fuller of the two: either may be a placeholder ("Summary") or a cut-down copy
+    description = max(
+        (text_excerpt(_text(channel, name), 4000) for name in (f"{ITUNES}summary", "description")),
+        key=len,
     )
     owner = channel.find(f"{ITUNES}owner")
     categories: list[dict[str, Any]] = []

@@ -157,10 +157,11 @@ def unescaped(text: str) -> str:
     return text
 
 
-def http_url(url: str | None, base: str) -> str | None:
+def http_url(url: Any, base: str) -> str | None:
     """``url`` resolved against ``base`` when it is an http(s) URL then (its scheme in lower
-    case: ``HTTP://`` is the same URL), else None."""
-    if not url:
+    case: ``HTTP://`` is the same URL), else None (for anything but text too: a JSON Feed may
+    give an object)."""
+    if not url or not isinstance(url, str):
         return None
     # As a browser reads it: without tabs and line breaks, other controls and spaces encoded
     written = _CONTROL.sub(_percent, url.strip().replace("\t", "").replace("\n", ""))
@@ -282,6 +283,7 @@ def _media(
     seen: set[str] = set()
     for medium in media:
         kind = str(medium.get("type") or "").split(";")[0].strip().lower()
+        kind = "" if kind in HTML_TYPES else kind  # a page is no enclosure: feedparser's default
         url = http_url(medium.get("url"), base)
         if url in seen:
             continue  # the same file again (Typepad lists an entry's enclosure three times)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from contentfeed_cli.tools.importer.dates import written_moment
 from contentfeed_cli.tools.importer.entries import (
     FeedDefaults,
     SourceEntry,
@@ -41,8 +42,11 @@ def _json_date(value: Any, field_name: str, losses: list[tuple[str, str]]) -> da
     try:
         moment = datetime.fromisoformat(str(value).replace("z", "Z"))
     except ValueError:
-        losses.append(("date", f"{field_name} {value!r} (not an RFC 3339 date)"))
-        return None
+        # an RFC 822 date, as RSS writes them, is read too
+        written = written_moment(str(value), losses, field_name)
+        if written is None:
+            losses.append(("date", f"{field_name} {value!r} (not an RFC 3339 date)"))
+        return written
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -77,6 +81,13 @@ def _json_tags(raw: Any, losses: list[tuple[str, str]]) -> list[str]:
             ("tag", ", ".join(repr(t) for t in raw if str(t) not in tags) + " (not text)")
         )
     return tags
+
+
+_TEXT_FIELDS = (
+    "url", "external_url", "content_html", "content_text", "summary", "image", "banner_image",
+    "language",
+)  # fmt: skip
+"""An item's fields that are text: one of another type is reported, not read."""
 
 
 def _text(value: Any) -> str | None:
@@ -125,17 +136,26 @@ def json_feed_entries(
         title = _text(title)
         name = entry_name(number, title or "")
         raw_id = item.get("id")
-        guid = (
-            str(raw_id).strip()
-            if isinstance(raw_id, str | int) and not isinstance(raw_id, bool)
-            else ""
+        # JSON Feed 1.1: "a JSON Feed reader must coerce [a number] to a string"
+        coerced = (
+            isinstance(raw_id, int | float)
+            and not isinstance(raw_id, bool)
+            and math.isfinite(raw_id)
         )
+        guid = str(raw_id).strip() if isinstance(raw_id, str) or coerced else ""
         link = item.get("url") if isinstance(item.get("url"), str) else None
         if raw_id is not None and not guid:
             if not link:
                 entries.append((name, f"its id {raw_id!r} is not a string, and it has no url"))
                 continue
             losses.append(("field", f"id {raw_id!r} (not a string: its url is its id)"))
+        losses += [
+            ("field", f"{field_name} {item[field_name]!r} (not text)")
+            for field_name in _TEXT_FIELDS
+            if item.get(field_name) is not None and not isinstance(item[field_name], str)
+        ]
+        if not isinstance(item.get("attachments") or [], list | dict):
+            losses.append(("enclosure", f"attachments {item['attachments']!r} (not a list)"))
         external = item.get("external_url") if isinstance(item.get("external_url"), str) else None
         if external and link and external != link:
             losses.append(("field", f"external_url {external}"))

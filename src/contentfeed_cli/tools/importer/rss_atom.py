@@ -4,17 +4,17 @@ not read (:func:`contentfeed_cli.tools.show.entry_podcast`).
 
 from __future__ import annotations
 
-import calendar
+import email.utils
 import re
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 
 from contentfeed.rendering.html import absolute_url
+from contentfeed_cli.tools.importer.dates import feed_date
 from contentfeed_cli.tools.importer.entries import (
     HTML_TYPES,
     FeedDefaults,
@@ -35,132 +35,6 @@ _GOOGLE_KIND = "http://schemas.google.com/g/2005#kind"
 _TRUNCATION_ERRORS = ("no element found", "unclosed token", "unclosed cdata", "partial character")
 _END_SLACK = 8
 """How many bytes before the end of the input an XML error may be and still mean truncation."""
-
-
-def _moment(parsed: Any) -> datetime | None:
-    """A date feedparser read, or None when it is none or out of range (year 0, year 10,000)."""
-    if parsed is None:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-_YEAR_FIRST = re.compile(
-    r"\s*(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?"
-    r"(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|GMT|UTC|[+-]\d{2}:?\d{2})?\s*"
-)
-"""A date written year first with slashes, dots or 年月日 (``2020/1/10 14:33:00``, as Chinese
-and Japanese forums and CMSs write them), a time and a zone perhaps: feedparser reads every one
-as 1 November of that year."""
-
-
-def _year_first(written: str) -> datetime | None:
-    """The moment a :data:`_YEAR_FIRST` date names (UTC when it names no zone), or None."""
-    found = _YEAR_FIRST.fullmatch(written)
-    if found is None:
-        return None
-    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups()[:6])
-    zone = found[7] or "Z"
-    offset = (
-        timedelta(0)
-        if zone in ("Z", "GMT", "UTC")
-        else (1 if zone[0] == "+" else -1) * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
-    )
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC) - offset
-    except (ValueError, OverflowError):
-        return None
-
-
-def _november_first_of_nothing(moment: datetime, written: str) -> bool:
-    """Whether ``moment`` is feedparser's answer to a year followed by what it cannot read
-    (``2020 Q1``, ``2020-W02``): 1 November of that year, midnight, from text that names
-    neither November nor month 11."""
-    return (
-        (moment.month, moment.day, moment.hour, moment.minute, moment.second) == (11, 1, 0, 0, 0)
-        and "11" not in written
-        and "nov" not in written.lower()
-    )
-
-
-_RFC_822 = re.compile(
-    r"(?:[A-Za-z]{2,9}\.?,?\s*)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})\s+"
-    r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*"
-)
-"""An RFC 822 date as feeds write it, perhaps with am/pm and a zone's name."""
-_MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
-_ZONES = {
-    **dict.fromkeys(("UT", "UTC", "GMT", "Z", "WET"), 0.0),
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "AKST": -9, "AKDT": -8, "HST": -10, "NST": -3.5, "NDT": -2.5,
-    "BST": 1, "WEST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "EET": 2, "EEST": 3,
-    "MSK": 3, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5,
-    "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
-}  # fmt: skip
-"""Zone names and their offsets in hours: RFC 822's (which feedparser reads) and those feeds
-write that it takes for UTC. Names that mean several zones (IST, AST) are not among them."""
-_FEEDPARSER_ZONES = frozenset({"UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST"}) | {
-    "MDT",
-    "PST",
-    "PDT",
-}
-_UNIX_TIME = re.compile(r"\s*[0-9]{9,11}\s*")
-"""Seconds since 1970 (1973 to 5138), as some feeds write a date: feedparser reads them as
-years."""
-
-
-def _written_moment(written: str, losses: list[tuple[str, str]], name: str) -> datetime | None:
-    """The moment a date feedparser misreads names: year first (``2020/1/10``), in seconds
-    since 1970, with am/pm, or in a zone it does not know (``CEST``); None for any other, which
-    feedparser reads. A zone name that is no zone it knows is reported: the time is read as
-    UTC."""
-    if _YEAR_FIRST.fullmatch(written):
-        return _year_first(written)
-    if _UNIX_TIME.fullmatch(written):
-        return datetime.fromtimestamp(int(written), UTC)
-    found = _RFC_822.fullmatch(written)
-    if found is None:
-        return None
-    zone = (found[8] or "").upper()
-    if len(zone) == 1 and zone != "Z":
-        return None  # a military zone letter: feedparser reads those
-    if zone and zone[0] not in "+-" and zone not in _ZONES:
-        losses.append(("date", f"{name} {written!r}: its zone {zone} is not one it knows (UTC)"))
-        return None
-    if not found[7] and (not zone or zone[0] in "+-" or zone in _FEEDPARSER_ZONES):
-        return None  # feedparser reads it right
-    month = _MONTHS.get(found[2].title())
-    hour = int(found[4])
-    if found[7]:  # 12 am is midnight, 12 pm noon
-        hour = hour % 12 + (12 if found[7][0] in "Pp" else 0)
-    offset = (
-        timedelta(hours=_ZONES.get(zone, 0.0))
-        if not zone or zone[0] not in "+-"
-        else (1 if zone[0] == "+" else -1) * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
-    )
-    try:
-        moment = datetime(int(found[3]), month or 0, int(found[1]), hour, int(found[5]))
-        return moment.replace(second=int(found[6] or 0), tzinfo=UTC) - offset
-    except (ValueError, OverflowError):
-        return None
-
-
-def _feed_date(entry: dict[str, Any], name: str, losses: list[tuple[str, str]]) -> datetime | None:
-    """The entry's ``published`` or ``updated`` date; one the source wrote but that is not a
-    date (or not one of years 1–9999) is reported, not replaced by the day of the import."""
-    # dict.get: feedparser answers one date when asked for the other, which is not what the
-    # source said.
-    written = dict.get(entry, name)
-    moment = _written_moment(written, losses, name) if isinstance(written, str) else None
-    if moment is None and not (isinstance(written, str) and _YEAR_FIRST.fullmatch(written)):
-        moment = _moment(dict.get(entry, f"{name}_parsed"))
-        if moment is not None and _november_first_of_nothing(moment, str(written)):
-            moment = None
-    if moment is None and written:
-        losses.append(("date", f"{name} {written!r} (not a date it can keep)"))
-    return moment
 
 
 def _truncated(error: Any, data: bytes) -> bool:
@@ -315,8 +189,8 @@ def feed_entries(
         losses += [("extension", f"podcast:{name}") for name in extras.get("unread", ())]
         if written_duration and duration is None:
             losses.append(("field", f"itunes duration {written_duration!r} (not H:MM:SS)"))
-        published = _feed_date(entry, "published", losses)
-        updated = _feed_date(entry, "updated", losses)
+        published = feed_date(entry, "published", losses)
+        updated = feed_date(entry, "updated", losses)
         entries.append(
             (
                 entry_name(
@@ -336,7 +210,7 @@ def feed_entries(
                     # as far as anyone can tell.
                     published=published or updated,
                     updated=updated,
-                    authors=[_person(a) for a in entry.get("authors") or [] if a],
+                    authors=_authors(entry, is_rss=is_rss),
                     tags=[
                         term
                         for t in entry.get("tags") or []
@@ -368,8 +242,9 @@ def _lines_of_text(value: str) -> bool:
 
 def _link(entry: Mapping[str, Any]) -> str | None:
     """The entry's link: FeedBurner's original one rather than its redirect; feedparser's,
-    unless that is only the Atom id it stands in with when no alternate link is HTML (a paper's
-    PDF): then the first alternate link of any type."""
+    unless that is only the id it stands in with: when no alternate link is HTML (a paper's
+    PDF), the first alternate link of any type; for an RSS guid that is no URL (``12345``,
+    which RSS's default ``isPermaLink`` makes a link), none."""
     original = entry.get("feedburner_origlink")
     if isinstance(original, str) and http_url(original, ""):
         return original
@@ -381,7 +256,11 @@ def _link(entry: Mapping[str, Any]) -> str | None:
         for found in entry.get("links") or []
         if found.get("rel") == "alternate" and found.get("href")
     ]
-    return link if link in alternates or not alternates else alternates[0]
+    if alternates and link not in alternates:
+        return alternates[0]
+    if entry.get("guidislink") and not http_url(link, ""):
+        return None
+    return str(link)
 
 
 def _whole(text: Any) -> int | str | None:
@@ -389,6 +268,23 @@ def _whole(text: Any) -> int | str | None:
     value = str(text or "").strip()
     number = count(value)
     return number if number is not None else (value or None)
+
+
+_NAME_WITH_MAILTO = re.compile(r"\s*(.*?)\s*\((?:mailto:)?([^()\s]+@[^()\s]+)\)\s*")
+
+
+def _authors(entry: Mapping[str, Any], *, is_rss: bool) -> list[dict[str, Any]]:
+    """The entry's authors. RSS's ``<author>`` (an address and a name) is read here: feedparser
+    cuts a top-level domain over four letters (``jonas@insanity.indu``) into the name."""
+    authors = [_person(a) for a in entry.get("authors") or [] if a]
+    written = entry.get("author")
+    if not (is_rss and len(authors) == 1 and isinstance(written, str) and "@" in written):
+        return authors
+    found = _NAME_WITH_MAILTO.fullmatch(written)  # "Simon St.Laurent (mailto:s@example.org)"
+    name, address = (found[1], found[2]) if found else email.utils.parseaddr(written)
+    if "@" not in address:
+        return authors
+    return [{"name": unescaped(name) or None, "email": address, "url": None}]
 
 
 def _person(raw: Mapping[str, Any]) -> dict[str, Any]:
