@@ -175,11 +175,11 @@ def test_json_feeds_1_1_and_1_0_are_imported(server: Server, tmp_path: Path) -> 
     assert moment(first["published_at"]) == moment("2025-12-01T14:00:00Z")
 
 
-def test_a_huge_entry_is_refused_with_one_line_and_the_rest_imports(
+def test_huge_entries_are_cut_to_what_one_article_holds_and_say_so(
     server: Server, tmp_path: Path
 ) -> None:
-    # Given a feed whose second entry has 543,789 characters of content in one block (as one
-    # real one had), and whose last is a CJK article of 60,000 characters in paragraphs
+    # Given a feed whose second entry has 543,789 characters of content in one paragraph (as
+    # one real one had), and whose last is a CJK article of 60,000 characters in paragraphs
     body = "<p>" + "x" * (543_789 - 7) + "</p>"
     cjk = "".join(f"<p>{'漢字かな交じり文。' * 20}</p>" for _ in range(333))
     items = "".join(
@@ -202,16 +202,18 @@ def test_a_huge_entry_is_refused_with_one_line_and_the_rest_imports(
     )
     # When it is imported
     code, lines = run(server, feed, cwd=tmp_path)
-    # Then the entry without a block that fits is refused in one line, the CJK one is cut to
-    # what one request can carry (its UTF-8, not \u escapes), the others are imported whole
-    assert code == 1
-    refusals = [line for line in lines if "543,789 characters" in line]
-    assert len(refusals) == 1 and "over the limit of 100,000" in refusals[0]
+    # Then the one-paragraph entry is cut as text at a word, the CJK one after the paragraphs
+    # one request can carry (its UTF-8, not \u escapes); each says so; all four are imported
+    assert code == 0, lines
+    cut = [line for line in lines if "543,789 characters" in line]
+    assert len(cut) == 1 and "over the limit of 100,000): cut after" in cut[0]
+    assert "as text, at a word" in cut[0]
     assert any("bytes to send, over the API's limit of 131,072" in line for line in lines)
-    assert lines[-1].startswith("import: 3 created, 0 updated, 0 unchanged, 1 failed")
+    assert lines[-1].startswith("import: 4 created, 0 updated, 0 unchanged, 0 failed")
     assert "(2 too large)" in lines[-1]
     stored = articles(server)
-    assert {"huge-0", "huge-2", "huge-3"} <= set(stored) and "huge-1" not in stored
+    assert {"huge-0", "huge-1", "huge-2", "huge-3"} <= set(stored)
+    assert str(stored["huge-1"]["content_html"]).startswith("<p>xxxx")
     long = str(stored["huge-3"]["content_html"])
     assert cjk.startswith(long[: long.rindex("</p><p>[…]") + 4])
     assert long.endswith(">https://big.example.org/3</a></p>")

@@ -659,6 +659,8 @@ def test_a_cjk_entry_over_the_request_limit_is_cut_to_fit_it() -> None:
     document = item.article.model_dump(mode="json", exclude_none=True)
     assert len(json.dumps(document, ensure_ascii=False).encode()) <= 128 * 1024
     assert "bytes to send, over the API's limit of 131,072): cut after" in lost(item)
+    content = item.article.content_html or ""
+    assert paragraphs.startswith(content.rsplit("<p>[…]</p>", 1)[0]) and len(content) > 40_000
 
 
 def test_content_is_measured_once_sanitised() -> None:
@@ -900,3 +902,70 @@ def test_a_shows_description_is_the_fuller_of_summary_and_description() -> None:
         "f.xml",
     )
     assert show.document["description"] == "The whole story of the show."
+
+
+def test_text_between_blocks_is_cut_once_not_twice() -> None:
+    # Blogger writes lines with <br>: text between elements, 160,000 characters of it
+    lines = "".join(f"line {n:05}<br>" for n in range(16_000))
+    item = imported(
+        f"<item><title>B</title><guid>b1</guid><description><![CDATA[<div>{lines}</div>]]>"
+        "</description></item>"
+    )
+    assert item.article is not None and item.article.content_html is not None
+    kept = item.article.content_html.rsplit("<p>[…]", 1)[0].removeprefix("<div>")
+    assert lines.startswith(kept.removesuffix("</div>")) and kept.count("line 00000") == 1
+
+
+def test_one_paragraph_too_large_is_cut_as_text_at_a_word() -> None:
+    item = imported(
+        "<item><title>P</title><guid>p1</guid><link>https://example.org/p</link>"
+        f"<description><![CDATA[<p>{'word ' * 40_000}</p>]]></description></item>"
+    )
+    assert item.article is not None and item.article.content_html is not None
+    assert item.article.content_html.startswith("<p>word word ")
+    assert len(item.article.content_html) <= 100_000
+    assert "as text, at a word, with a link to the whole article" in lost(item)
+
+
+def test_an_evening_in_new_york_on_the_last_of_october_is_a_date() -> None:
+    # 8 pm EDT is midnight UTC on 1 November: a real moment, not feedparser's stand-in
+    for written in ("Sat, 31 Oct 2020 20:00:00 EDT", "2020-10-31T19:00:00-05:00"):
+        item = imported(f"<item><title>D</title><guid>g</guid><pubDate>{written}</pubDate></item>")
+        assert item.article is not None and item.article.published_at is not None, written
+        assert item.article.published_at.isoformat() == "2020-11-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "written", ["2020/1/1" + " " * 5_000 + "x", "1 Jan 2020 10:00" + " " * 5_000 + "!"]
+)
+def test_a_date_padded_with_spaces_is_read_in_one_pass(written: str) -> None:
+    # (each pattern meets single spaces: a run of them cost the cube of its length)
+    item = imported(f"<item><title>D</title><guid>g</guid><pubDate>{written}</pubDate></item>")
+    assert item.article is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        ("2020/1/10 2:30 PM", "2020-01-10T14:30:00+00:00"),
+        ("2020年1月10日14:33", "2020-01-10T14:33:00+00:00"),
+    ],
+)
+def test_year_first_dates_with_am_pm_or_no_space(written: str, published: str) -> None:
+    item = imported(f"<item><title>D</title><guid>g</guid><pubDate>{written}</pubDate></item>")
+    assert item.article is not None and item.article.published_at is not None
+    assert item.article.published_at.isoformat() == published
+
+
+@pytest.mark.parametrize("written", ["10 Jan 2020 25:00 PM", "1 Jan 2020 10:00 +99:99"])
+def test_a_time_or_offset_that_is_none_is_no_date(written: str) -> None:
+    item = imported(f"<item><title>D</title><guid>g</guid><pubDate>{written}</pubDate></item>")
+    assert item.article is not None and item.article.published_at is None
+    assert "not a date it can keep" in lost(item)
+
+
+def test_a_lone_surrogate_fails_its_entry_not_the_run() -> None:
+    feed = b'{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","title":"a \\ud800","content_text":"x"},{"id":"2","content_text":"y"}]}'
+    bad, good = parse_items(feed, "f.json")
+    assert bad.article is None and bad.problem is not None
+    assert good.article is not None

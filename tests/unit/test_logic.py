@@ -189,7 +189,8 @@ def test_blocks_the_service_does_not_keep_stay_blocks_of_their_own() -> None:
         '<ARTICLE dir="rtl" class="x"><header>Head</header><p>body</p><footer>Foot</footer>'
         '</article ><form action="javascript:alert(1)"><select><option>One</option>'
         "<option>Two</option></select></form><center>Centred</center><menu><li>item</li></menu>"
-        "<centerfold>x</centerfold>"
+        '<centerfold>x</centerfold><img src="https://e.org/a.png" alt="the <header> element">'
+        "<!-- <nav> -->"
     )
     # Then each becomes a block that is kept (attributes filtered as any other's), so that its
     # text does not run into the next one's: "Question Answer", not "QuestionAnswer"
@@ -197,8 +198,8 @@ def test_blocks_the_service_does_not_keep_stay_blocks_of_their_own() -> None:
         "<div><div>Question</div>Answer</div>"
         '<div dir="rtl"><div>Head</div><p>body</p><div>Foot</div></div>'
         "<div><div><div>One</div><div>Two</div></div></div><div>Centred</div>"
-        "<ul><li>item</li></ul>x"
-    )
+        '<ul><li>item</li></ul>x<img src="https://e.org/a.png" alt="the &lt;header&gt; element">'
+    )  # an attribute's text is not a tag
 
 
 def test_ruby_and_bidirectional_markup_are_kept() -> None:

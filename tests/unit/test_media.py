@@ -382,6 +382,17 @@ def test_an_embed_is_removed_but_leaves_a_link_with_its_title(
             "https://www.youtube.com/playlist?list=PLrAXtmErZgOeiKm4sgNOknGvNjby9efdf",
             "Watch on YouTube",
         ),
+        # a URL that browsers and Python split apart, digits that are not ASCII: not trusted
+        (
+            "https://w.soundcloud.com/player/?url=https://evil.example%5C@soundcloud.com/x",
+            "https://w.soundcloud.com/player/?url=https://evil.example%5C@soundcloud.com/x",
+            "https://w.soundcloud.com/player/?url=https://evil.example%5C@soundcloud.com/x",
+        ),
+        (
+            "https://platform.twitter.com/embed/Tweet.html?id=١٢٣",
+            "https://platform.twitter.com/embed/Tweet.html?id=١٢٣",
+            "https://platform.twitter.com/embed/Tweet.html?id=١٢٣",
+        ),
         # not known here: the player's own address, which a browser opens
         (
             "https://player.example.net/embed/9",

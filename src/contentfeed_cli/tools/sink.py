@@ -38,6 +38,16 @@ RETRIES = 3
 """Attempts of a request the API answers 429 or 503 (it says when to come back)."""
 
 
+def _utf8_json(body: Any) -> bytes:
+    """``body`` as UTF-8 JSON, not ``\\u`` escapes, which would make a CJK article's request
+    twice its size; escaped when it holds a lone surrogate, which only escapes can carry (the
+    API then says it is not text)."""
+    try:
+        return json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(body).encode()
+
+
 class ItemFailed(Exception):
     """One article could not be written; the run goes on with the next."""
 
@@ -135,8 +145,7 @@ class ApiSink:
         self._timeout = timeout
 
     def _call(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
-        # UTF-8, not \u escapes: a CJK article's request would be twice its size
-        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+        data = None if body is None else _utf8_json(body)
         headers = {"Accept": media.JSON, "User-Agent": USER_AGENT}
         if data is not None:
             headers["Content-Type"] = media.JSON

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from html import escape, unescape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import nh3
 
@@ -140,6 +140,8 @@ def _absolute_http(url: str) -> str | None:
 
 _SPOTIFY_KINDS = frozenset({"episode", "track", "show", "album", "playlist", "artist"})
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_DIGITS = re.compile(r"[0-9]{1,30}")
+"""ASCII digits (``str.isdigit`` takes ``١٢٣`` and ``²`` too)."""
 
 
 def embed_link(url: str) -> tuple[str, str | None]:
@@ -156,12 +158,12 @@ def embed_link(url: str) -> tuple[str, str | None]:
         video = segments[1]
         if _VIDEO_ID.match(video):
             start = query.get("start", [""])[0]
-            suffix = f"&t={start}s" if start.isdigit() else ""
+            suffix = f"&t={start}s" if _DIGITS.fullmatch(start) else ""
             return f"https://www.youtube.com/watch?v={video}{suffix}", "Watch on YouTube"
     if host == "youtu.be" and segments and _VIDEO_ID.match(segments[0]):
         return f"https://www.youtube.com/watch?v={segments[0]}", "Watch on YouTube"
     if host in _VIMEO_HOSTS:
-        numbers = [segment for segment in segments if segment.isdigit()]
+        numbers = [segment for segment in segments if _DIGITS.fullmatch(segment)]
         if numbers:
             return f"https://vimeo.com/{numbers[0]}", "Watch on Vimeo"
     page = _known_page(host, segments, query)
@@ -175,20 +177,21 @@ def _known_page(
     plain = len(segments) >= 3 and all(_PLAIN_ID.match(segment) for segment in segments[:3])
     first, second, third = ([*segments[:3], "", "", ""])[:3]
     tweet = query.get("id", [""])[0]
-    track = _absolute_http(query.get("url", [""])[0]) if host == "w.soundcloud.com" else None
+    track = urlsplit(query.get("url", [""])[0]) if host == "w.soundcloud.com" else None
     if host == "open.spotify.com" and plain and first.startswith("embed"):
         if second in _SPOTIFY_KINDS:  # /embed/episode/ID, /embed-podcast/episode/ID
             return f"https://open.spotify.com/{second}/{third}", "Listen on Spotify"
     elif host == "embed.podcasts.apple.com" and segments:
         episode = query.get("i", [""])[0]  # ?i=: the episode, else the show
-        suffix = f"?i={episode}" if episode.isdigit() else ""
+        suffix = f"?i={episode}" if _DIGITS.fullmatch(episode) else ""
         return (
             f"https://podcasts.apple.com/{'/'.join(segments)}{suffix}",
             "Listen on Apple Podcasts",
         )
-    elif track and urlsplit(track).hostname in ("soundcloud.com", "www.soundcloud.com"):
-        return track, "Listen on SoundCloud"
-    elif host == "platform.twitter.com" and tweet.isdigit():
+    elif track and track.netloc in ("soundcloud.com", "www.soundcloud.com") and track.path:
+        # rebuilt on soundcloud.com: browsers and Python split "evil\\@soundcloud.com" apart
+        return f"https://soundcloud.com{quote(track.path, safe='/%')}", "Listen on SoundCloud"
+    elif host == "platform.twitter.com" and _DIGITS.fullmatch(tweet):
         return f"https://twitter.com/i/status/{tweet}", "View on X"
     elif host in ("instagram.com", "www.instagram.com") and plain and third == "embed":
         if first in ("p", "reel", "tv"):  # /p/ID/embed
@@ -250,10 +253,17 @@ _BLOCK_STAND_IN = re.compile(
 
 
 def _blocks_kept_apart(html: str) -> str:
-    """Each of :data:`BLOCK_STAND_INS` renamed to its stand-in (see there)."""
-    return _BLOCK_STAND_IN.sub(
-        lambda match: f"<{match[1]}{BLOCK_STAND_INS[match[2].lower()]}", html
-    )
+    """Each of :data:`BLOCK_STAND_INS` renamed to its stand-in (see there): in tags only, not
+    in an attribute's value (``alt="the <header> element"``) or a comment."""
+    return _TAG.sub(_stand_in, html)
+
+
+def _stand_in(tag: re.Match[str]) -> str:
+    """One tag (or comment), its name replaced when it is one of :data:`BLOCK_STAND_INS`."""
+    name = _BLOCK_STAND_IN.match(tag[0])
+    if name is None:
+        return tag[0]
+    return f"<{name[1]}{BLOCK_STAND_INS[name[2].lower()]}{tag[0][name.end() :]}"
 
 
 def clean_html(html: str) -> str:

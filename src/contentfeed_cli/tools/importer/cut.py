@@ -1,5 +1,6 @@
 """An entry too large for one article keeps what fits: its HTML is cut after the last whole
-block that fits, and ends with a link to the whole article at its old address.
+block that fits (or, when its first block alone is too large, its text at a word), and ends
+with a link to the whole article at its old address.
 
 An article's HTML may be at most :data:`MAX_CONTENT_CHARS` characters, and the request that
 writes it at most :data:`MAX_BODY_BYTES` (UTF-8 JSON): a long review with its tables, or a CJK
@@ -19,6 +20,7 @@ from lxml import html as lxml_html
 from contentfeed.limits import MAX_BODY_BYTES
 from contentfeed.logic.sanitize import clean_html
 from contentfeed.models.api import MAX_CONTENT_CHARS
+from contentfeed.rendering.html import text_excerpt
 
 BODY_BUDGET = MAX_BODY_BYTES - 1024
 """What an entry's document may take of a request: the rest is room for what the writer adds
@@ -27,7 +29,8 @@ BODY_BUDGET = MAX_BODY_BYTES - 1024
 
 def json_size(value: Any) -> int:
     """Bytes of ``value`` as a request carries it: UTF-8 JSON."""
-    return len(json.dumps(value, ensure_ascii=False).encode())
+    # a lone surrogate (invalid text the validation will refuse) is measured, not raised on
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 def _pieces(element: Any) -> list[Any]:
@@ -88,7 +91,9 @@ def cut_html(html: str, *, chars: int, size: int) -> str:
         if isinstance(piece, _Close):
             close()
         elif take(
-            piece if isinstance(piece, str) else lxml_html.tostring(piece, encoding="unicode")
+            piece
+            if isinstance(piece, str)
+            else lxml_html.tostring(piece, encoding="unicode", with_tail=False)
         ):
             continue
         elif isinstance(piece, str) or piece.tag not in OPENED or not len(piece):
@@ -107,6 +112,18 @@ def cut_html(html: str, *, chars: int, size: int) -> str:
 
 class _Close:
     """On the stack: the end of an opened block (see :func:`cut_html`)."""
+
+
+def _as_text(html: str, *, chars: int, size: int) -> str:
+    """As much of ``html``'s text as fits, cut at a word, in one paragraph."""
+    limit = chars
+    for _ in range(4):
+        text = f"<p>{escape(text_excerpt(html, limit), quote=False)}</p>"
+        used = (len(text) / chars, (json_size(text) - 2) / size)
+        if max(used) <= 1:
+            return text if text != "<p></p>" else ""
+        limit = int(limit / max(used) * 0.99)  # escaping and UTF-8 take their share again
+    return ""
 
 
 def fitted(document: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -138,11 +155,13 @@ def fitted(document: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         if len(content) > MAX_CONTENT_CHARS
         else f"{size:,} bytes to send, over the API's limit of {MAX_BODY_BYTES:,}"
     )
-    if not kept.strip():
-        return {**document, "content_html": None}, f"its content ({why}; no block of it fits)"
     where = "with a link to the whole article" if link else "marked […]"
+    at = "at the end of a block"
+    if not kept.strip():  # one block too large (a text in one paragraph): its text, cut at a word
+        kept, at = _as_text(content, chars=room[0], size=room[1]), "as text, at a word"
+    if not kept.strip() or len(kept) > room[0] or json_size(kept) - 2 > room[1]:
+        return {**document, "content_html": None}, f"its content ({why}; no part of it fits)"
     return (
         {**document, "content_html": kept + tail},
-        f"the end of its content ({why}): cut after {len(kept):,} characters, at the end "
-        f"of a block, {where}",
+        f"the end of its content ({why}): cut after {len(kept):,} characters, {at}, {where}",
     )

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from contentfeed_cli.tools.importer.dates import written_moment
+from contentfeed_cli.tools.importer.dates import NotADate, written_moment
 from contentfeed_cli.tools.importer.entries import (
     FeedDefaults,
     SourceEntry,
@@ -43,7 +43,10 @@ def _json_date(value: Any, field_name: str, losses: list[tuple[str, str]]) -> da
         moment = datetime.fromisoformat(str(value).replace("z", "Z"))
     except ValueError:
         # an RFC 822 date, as RSS writes them, is read too
-        written = written_moment(str(value), losses, field_name)
+        try:
+            written = written_moment(str(value), losses, field_name)
+        except NotADate:
+            written = None
         if written is None:
             losses.append(("date", f"{field_name} {value!r} (not an RFC 3339 date)"))
         return written
