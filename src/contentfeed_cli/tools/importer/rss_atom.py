@@ -80,6 +80,8 @@ def _not_a_feed(data: bytes, source: str, parsed: Any) -> RunAborted:
 def feed_entries(
     data: bytes, source: str
 ) -> tuple[list[tuple[str, SourceEntry | str]], FeedDefaults]:
+    """Every entry of an RSS or Atom feed, named for progress lines, and what entries take from
+    the feed; :class:`RunAborted` when ``data`` is no feed or a truncated one."""
     # Bytes, not the URL: feedparser then knows no base but xml:base, and relative links are
     # resolved against each entry's own link (or the feed's), where they point. Its sanitiser
     # is off: it would drop embeds without a word; ours runs on the way in and reports them.
@@ -92,26 +94,13 @@ def feed_entries(
             f"{source}: the feed ends mid-way (line {error.getLineNumber()}: "
             f"{error.getMessage()}); it looks truncated, so nothing was imported"
         )
-    meta = parsed.feed
-    source_base = source if urlsplit(source).scheme in ("http", "https") else ""
-    # a file names no base: the feed's own absolute address (rel="self") is one
-    self_link = next(
-        (str(found["href"]) for found in meta.get("links") or [] if found.get("rel") == "self"),
-        "",
-    )
-    source_base = source_base or http_url(self_link, "") or ""
-    defaults = FeedDefaults(
-        link=http_url(meta.get("link"), source_base) or source_base,
-        authors=[_person(a) for a in meta.get("authors") or []],
-        language=language_tag(meta.get("language")),
-    )
     is_rss = str(parsed.get("version")).startswith("rss")
     extras_by_id = entry_podcast(data) if b"itunes" in data or b"podcast" in data else {}
-    entries: list[tuple[str, SourceEntry | str]] = []
     # Items without a guid are known by their link, unless several share it (a podcast whose
     # every episode links the show's page): podcast apps know those, and those without any
     # link, by their enclosure
     links = Counter(str(e.get("link")) for e in parsed.entries if not e.get("id"))
+    entries: list[tuple[str, SourceEntry | str]] = []
     for number, entry in enumerate(parsed.entries, 1):
         enclosures = entry.get("enclosures") or []
         enclosure = str(enclosures[0].get("href") or "") if enclosures else ""
@@ -120,112 +109,137 @@ def feed_entries(
         guid = str(entry.get("id") or (enclosure if shared else link) or enclosure).strip()
         extras = extras_by_id.get(guid, {})
         title_detail = entry.get("title_detail") or {}
-        content = entry.get("content") or []
-        summary_detail = entry.get("summary_detail") or {}
-        # FeedBurner's original address of the (first) enclosure, rather than its redirect
-        original = entry.get("feedburner_origenclosurelink")
-        media = [
-            {
-                "url": original if n == 0 and isinstance(original, str) else e.get("href"),
-                "type": e.get("type"),
-                "length": e.get("length"),
-            }
-            for n, e in enumerate(enclosures)
-        ]
-        media += [
-            {
-                "url": m.get("url"),
-                "type": m.get("type"),
-                "length": m.get("filesize"),
-                "image": m.get("medium") == "image",
-            }
-            for m in entry.get("media_content") or []
-            if m.get("url") not in {e["url"] for e in media}
-        ]
-        # Atom's out-of-line content (<content src="…" type="audio/mpeg"/>) is a medium
-        # (whose type feedparser gives as text/plain when the feed gives none: the path tells)
-        media += [
-            {"url": c["src"], "type": None if c.get("type") == "text/plain" else c.get("type")}
-            for c in content
-            if c.get("src")
-        ]
-        if not any(m.get("image") or str(m.get("type") or "").startswith("image/") for m in media):
-            # media:thumbnail (YouTube's, reddit's): the picture when the entry has no other
-            thumbnails = entry.get("media_thumbnail") or []
-            media += [{"url": t.get("url"), "image": True} for t in thumbnails[:1]]
-        episode_type = str(entry.get("itunes_episodetype") or "").strip().lower()
-        explicit = entry.get("itunes_explicit")
-        explicit = explicit if isinstance(explicit, bool) else extras.get("explicit")
-        podcast = {
-            "episode": _whole(entry.get("itunes_episode")),
-            "season": _whole(entry.get("itunes_season")),
-            "episode_type": episode_type or None,
-            "explicit": explicit,
-            "image": (entry.get("image") or {}).get("href") or extras.get("image"),
-            "transcripts": extras.get("transcripts"),
-            "chapters_url": extras.get("chapters_url"),
-        }
-        # The HTML when there is any: Podlove writes itunes:summary before content:encoded,
-        # and feedparser lists both as content
-        chosen = next((c for c in content if c.get("type") in HTML_TYPES and c.get("value")), None)
-        chosen = chosen or (content[0] if content else {})
-        html = chosen.get("value") or None
-        html_is_text = bool(content) and chosen.get("type") not in HTML_TYPES
+        html, summary, summary_is_html = _text_of(entry, is_rss=is_rss)
         written_duration = str(entry.get("itunes_duration") or "").strip()
         duration = _seconds(written_duration)
-        summary = entry.get("summary")
-        summary_is_html = summary_detail.get("type") in HTML_TYPES
-        if summary_is_html and summary and _lines_of_text(summary):
-            summary_is_html = False  # YouTube's media:description: its line breaks are its own
-        if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
-            summary = None
-        if is_rss and html and html_is_text and summary and summary_is_html:
-            # A second <description> (Google Cloud's <og><description>), which feedparser
-            # takes for the content: the article is the HTML, that text its summary.
-            html, html_is_text, summary, summary_is_html = summary, False, html, False
-        if html and html_is_text:  # Atom type="text"
-            html = text_html(html)
         losses: list[tuple[str, str]] = []
         losses += [("extension", f"podcast:{name}") for name in extras.get("unread", ())]
         if written_duration and duration is None:
             losses.append(("field", f"itunes duration {written_duration!r} (not H:MM:SS)"))
         published = feed_date(entry, "published", losses)
         updated = feed_date(entry, "updated", losses)
-        entries.append(
-            (
-                entry_name(
-                    number,
-                    entry.get("title") or "",
-                    is_html=title_detail.get("type") in HTML_TYPES,
-                ),
-                SourceEntry(
-                    guid=guid,
-                    link=_link(entry),
-                    title=entry.get("title") or "",
-                    title_is_html=title_detail.get("type") in HTML_TYPES,
-                    content=html,
-                    summary=summary,
-                    summary_is_html=summary_is_html,
-                    # An entry with only an updated date (Atom allows it) was published then,
-                    # as far as anyone can tell.
-                    published=published or updated,
-                    updated=updated,
-                    authors=_authors(entry, is_rss=is_rss),
-                    tags=[
-                        term
-                        for t in entry.get("tags") or []
-                        if t.get("scheme") != _GOOGLE_KIND  # Blogger's "this is a post"
-                        for term in split_terms(str(t.get("term") or ""))
-                    ],
-                    media=media,
-                    language=title_detail.get("language"),
-                    duration=duration,
-                    podcast=podcast,
-                    losses=losses,
-                ),
-            )
+        title_is_html = title_detail.get("type") in HTML_TYPES
+        source_entry = SourceEntry(
+            guid=guid,
+            link=_link(entry),
+            title=entry.get("title") or "",
+            title_is_html=title_is_html,
+            content=html,
+            summary=summary,
+            summary_is_html=summary_is_html,
+            # An entry with only an updated date (Atom allows it) was published then, as far
+            # as anyone can tell.
+            published=published or updated,
+            updated=updated,
+            authors=_authors(entry, is_rss=is_rss),
+            tags=[
+                term
+                for t in entry.get("tags") or []
+                if t.get("scheme") != _GOOGLE_KIND  # Blogger's "this is a post"
+                for term in split_terms(str(t.get("term") or ""))
+            ],
+            media=_media_of(entry),
+            language=title_detail.get("language"),
+            duration=duration,
+            podcast=_episode_of(entry, extras),
+            losses=losses,
         )
-    return entries, defaults
+        name = entry_name(number, entry.get("title") or "", is_html=title_is_html)
+        entries.append((name, source_entry))
+    return entries, _defaults(parsed.feed, source)
+
+
+def _defaults(meta: Mapping[str, Any], source: str) -> FeedDefaults:
+    """What an entry takes from the feed: its link (the base of relative links), authors and
+    language."""
+    source_base = source if urlsplit(source).scheme in ("http", "https") else ""
+    # a file names no base: the feed's own absolute address (rel="self") is one
+    self_link = next(
+        (str(found["href"]) for found in meta.get("links") or [] if found.get("rel") == "self"),
+        "",
+    )
+    source_base = source_base or http_url(self_link, "") or ""
+    return FeedDefaults(
+        link=http_url(meta.get("link"), source_base) or source_base,
+        authors=[_person(a) for a in meta.get("authors") or []],
+        language=language_tag(meta.get("language")),
+    )
+
+
+def _text_of(entry: Mapping[str, Any], *, is_rss: bool) -> tuple[str | None, str | None, bool]:
+    """The entry's HTML, its summary and whether that summary is HTML."""
+    content = entry.get("content") or []
+    # The HTML when there is any: Podlove writes itunes:summary before content:encoded, and
+    # feedparser lists both as content
+    chosen = next((c for c in content if c.get("type") in HTML_TYPES and c.get("value")), None)
+    chosen = chosen or (content[0] if content else {})
+    html = chosen.get("value") or None
+    html_is_text = bool(content) and chosen.get("type") not in HTML_TYPES
+    summary = entry.get("summary")
+    summary_is_html = (entry.get("summary_detail") or {}).get("type") in HTML_TYPES
+    if summary_is_html and summary and _lines_of_text(summary):
+        summary_is_html = False  # YouTube's media:description: its line breaks are its own
+    if html and summary == html:  # feedparser's stand-in for a summary the entry lacks
+        summary = None
+    if is_rss and html and html_is_text and summary and summary_is_html:
+        # A second <description> (Google Cloud's <og><description>), which feedparser takes
+        # for the content: the article is the HTML, that text its summary.
+        html, html_is_text, summary, summary_is_html = summary, False, html, False
+    if html and html_is_text:  # Atom type="text"
+        html = text_html(html)
+    return html, summary, summary_is_html
+
+
+def _media_of(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The entry's media as ``{url, type, length, image}``: its enclosures, ``media:content``,
+    Atom's out-of-line content and, when none is a picture, its ``media:thumbnail``."""
+    # FeedBurner's original address of the (first) enclosure, rather than its redirect
+    original = entry.get("feedburner_origenclosurelink")
+    media = [
+        {
+            "url": original if n == 0 and isinstance(original, str) else e.get("href"),
+            "type": e.get("type"),
+            "length": e.get("length"),
+        }
+        for n, e in enumerate(entry.get("enclosures") or [])
+    ]
+    media += [
+        {
+            "url": m.get("url"),
+            "type": m.get("type"),
+            "length": m.get("filesize"),
+            "image": m.get("medium") == "image",
+        }
+        for m in entry.get("media_content") or []
+        if m.get("url") not in {e["url"] for e in media}
+    ]
+    # Atom's out-of-line content (<content src="…" type="audio/mpeg"/>) is a medium (whose
+    # type feedparser gives as text/plain when the feed gives none: the path tells)
+    media += [
+        {"url": c["src"], "type": None if c.get("type") == "text/plain" else c.get("type")}
+        for c in entry.get("content") or []
+        if c.get("src")
+    ]
+    if not any(m.get("image") or str(m.get("type") or "").startswith("image/") for m in media):
+        # media:thumbnail (YouTube's, reddit's): the picture when the entry has no other
+        thumbnails = entry.get("media_thumbnail") or []
+        media += [{"url": t.get("url"), "image": True} for t in thumbnails[:1]]
+    return media
+
+
+def _episode_of(entry: Mapping[str, Any], extras: Mapping[str, Any]) -> dict[str, Any]:
+    """The iTunes and Podcast Index episode fields, feedparser's and those it does not read
+    (``extras``, from :func:`contentfeed_cli.tools.show.entry_podcast`)."""
+    explicit = entry.get("itunes_explicit")
+    return {
+        "episode": _whole(entry.get("itunes_episode")),
+        "season": _whole(entry.get("itunes_season")),
+        "episode_type": str(entry.get("itunes_episodetype") or "").strip().lower() or None,
+        "explicit": explicit if isinstance(explicit, bool) else extras.get("explicit"),
+        "image": (entry.get("image") or {}).get("href") or extras.get("image"),
+        "transcripts": extras.get("transcripts"),
+        "chapters_url": extras.get("chapters_url"),
+    }
 
 
 _MARKUP_OR_REFERENCE = re.compile(
