@@ -61,8 +61,10 @@ _GUIDS: TypeAdapter[str] = TypeAdapter(Guid)
 _LIST_COMMA = re.compile(r",(?=[^\s\d])|(?<!\d),(?=\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters but the whitespace ones: text shows none of them."""
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
-_MARKUP = re.compile(r"<[A-Za-z/!]")
+REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+"""A character reference (``&amp;``, ``&#039;``)."""
+MARKUP = re.compile(r"<[A-Za-z/!?]")
+"""The start of a tag, a comment or a processing instruction."""
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _COUNT = re.compile(r"[0-9]{1,15}")
 """A count as feeds write it: ASCII digits (``str.isdigit`` also takes ``²``, which ``int``
@@ -152,7 +154,7 @@ def unescaped(text: str) -> str:
     """Plain text with its character references decoded when it holds some and no markup: a
     feed escaped twice (``Miller &amp;amp; Blankley``, WordPress's JSON Feed ``I&#039;m``) meant
     the character. A text that is literally ``<i> and <b>`` stays as it is."""
-    if _ENTITY.search(text) and not _MARKUP.search(text):
+    if REFERENCE.search(text) and not MARKUP.search(text):
         return html.unescape(text)
     return text
 

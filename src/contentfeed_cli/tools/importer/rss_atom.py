@@ -17,6 +17,8 @@ from contentfeed.rendering.html import absolute_url
 from contentfeed_cli.tools.importer.dates import feed_date
 from contentfeed_cli.tools.importer.entries import (
     HTML_TYPES,
+    MARKUP,
+    REFERENCE,
     FeedDefaults,
     SourceEntry,
     count,
@@ -242,16 +244,11 @@ def _episode_of(entry: Mapping[str, Any], extras: Mapping[str, Any]) -> dict[str
     }
 
 
-_MARKUP_OR_REFERENCE = re.compile(
-    r"<[A-Za-z/!?]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);"
-)
-
-
 def _lines_of_text(value: str) -> bool:
     """Whether "HTML" is lines of plain text: line breaks, and neither a tag nor a character
     reference (feedparser calls Media RSS's untyped media:description HTML, which its spec says
     is plain text). As HTML, its lines would run into one paragraph."""
-    return "\n" in value.strip() and not _MARKUP_OR_REFERENCE.search(value)
+    return "\n" in value.strip() and not MARKUP.search(value) and not REFERENCE.search(value)
 
 
 def _link(entry: Mapping[str, Any]) -> str | None:
